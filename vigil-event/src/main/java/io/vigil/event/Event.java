@@ -1,0 +1,213 @@
+package io.vigil.event;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * One log event: the values of the fields its {@link FieldSchema} asks for, in slots, plus the raw
+ * original text and where it came from.
+ *
+ * <p>Values are {@link String}, {@link Long}, {@link Double}, {@link Boolean}, {@link #NULL} for an
+ * explicit JSON null, or an unmodifiable {@link List} of those when a field holds several values (a
+ * JSON array, or a path that crosses an array of objects). A missing field is Java {@code null}.
+ *
+ * <p>Fields outside the schema are still reachable through {@link #get(String)}: the raw JSON is
+ * then parsed once, lazily. The slot values are fixed at construction; the lazy view makes an event
+ * safe to read from one thread at a time, which is how every host uses it.
+ */
+public final class Event {
+  /** The value of a field that is present and JSON null. */
+  public static final Object NULL =
+      new Object() {
+        @Override
+        public String toString() {
+          return "null";
+        }
+      };
+
+  private final FieldSchema schema;
+  private final Object[] values;
+  private final String raw;
+  private final String origin;
+  private final long index;
+  private Map<String, Object> all;
+
+  Event(
+      FieldSchema schema,
+      Object[] values,
+      String raw,
+      String origin,
+      long index,
+      Map<String, Object> all) {
+    this.schema = schema;
+    this.values = values;
+    this.raw = raw;
+    this.origin = origin;
+    this.index = index;
+    this.all = all;
+  }
+
+  /** Starts an event for sources that are not JSON (syslog, CSV, binary formats). */
+  public static Builder builder(FieldSchema schema) {
+    return new Builder(schema);
+  }
+
+  /** The schema whose slots this event fills. */
+  public FieldSchema schema() {
+    return schema;
+  }
+
+  /** The value in a slot of the schema, or null when the field is missing. */
+  public Object get(int slot) {
+    return values[slot];
+  }
+
+  /** The value at a dotted path (case-insensitive), or null when the field is missing. */
+  public Object get(String path) {
+    int slot = schema.slot(path);
+    if (slot >= 0) {
+      return values[slot];
+    }
+    return all().get(path.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Every field of the event as dotted lower-case paths to values, in document order. Built on
+   * first use from the raw text; hot paths read slots instead.
+   */
+  public Map<String, Object> all() {
+    if (all == null) {
+      all = raw == null ? Map.of() : JsonEventParser.flatten(raw);
+    }
+    return all;
+  }
+
+  /** Passes every scalar value of the event, as text, to the consumer (for keyword search). */
+  public void forEachString(Consumer<String> consumer) {
+    for (Object value : all().values()) {
+      if (value instanceof List<?> list) {
+        for (Object element : list) {
+          consumer.accept(String.valueOf(element));
+        }
+      } else {
+        consumer.accept(String.valueOf(value));
+      }
+    }
+  }
+
+  /** The original text of the event (a JSON object, a log line), or null when none was kept. */
+  public String raw() {
+    return raw;
+  }
+
+  /** Where the event came from: a file path, an archive entry, a listener name. */
+  public String origin() {
+    return origin;
+  }
+
+  /** The event's position in its origin, counting from 1 (a line number or a record number). */
+  public long index() {
+    return index;
+  }
+
+  @Override
+  public String toString() {
+    return "Event[" + origin + "#" + index + "]";
+  }
+
+  static Object addValue(Object existing, Object value) {
+    if (existing == null || (existing instanceof List<?> l && l.isEmpty())) {
+      return value;
+    }
+    List<Object> list;
+    if (existing instanceof MultiValue multi) {
+      list = multi;
+    } else {
+      list = new MultiValue();
+      list.add(existing);
+    }
+    list.add(value);
+    return list;
+  }
+
+  static void freeze(Object[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] instanceof MultiValue multi) {
+        values[i] = Collections.unmodifiableList(multi);
+      }
+    }
+  }
+
+  /** A field that gathered several values while parsing; frozen before the event is published. */
+  static final class MultiValue extends ArrayList<Object> {
+    MultiValue() {
+      super(4);
+    }
+  }
+
+  /** Builds an event field by field; fields outside the schema are kept for {@link #get}. */
+  public static final class Builder {
+    private final FieldSchema schema;
+    private final Object[] values;
+    private final Map<String, Object> all = new LinkedHashMap<>();
+    private String raw;
+    private String origin = "";
+    private long index;
+
+    private Builder(FieldSchema schema) {
+      this.schema = Objects.requireNonNull(schema, "schema");
+      this.values = new Object[schema.size()];
+    }
+
+    /** Adds a value; a second value for the same path makes the field multi-valued. */
+    public Builder put(String path, Object value) {
+      Objects.requireNonNull(value, "value (use Event.NULL for an explicit null)");
+      if (!(value instanceof String
+          || value instanceof Long
+          || value instanceof Double
+          || value instanceof Boolean
+          || value == NULL)) {
+        throw new IllegalArgumentException(
+            "field "
+                + path
+                + ": values are String, Long, Double, Boolean or Event.NULL, not "
+                + value.getClass().getName());
+      }
+      int slot = schema.slot(path);
+      if (slot >= 0) {
+        values[slot] = addValue(values[slot], value);
+      }
+      String key = path.toLowerCase(Locale.ROOT);
+      all.put(key, addValue(all.get(key), value));
+      return this;
+    }
+
+    /** Keeps the original text of the event. */
+    public Builder raw(String raw) {
+      this.raw = raw;
+      return this;
+    }
+
+    /** Sets where the event came from and its position there. */
+    public Builder origin(String origin, long index) {
+      this.origin = Objects.requireNonNull(origin, "origin");
+      this.index = index;
+      return this;
+    }
+
+    public Event build() {
+      Object[] copy = values.clone();
+      freeze(copy);
+      Map<String, Object> frozen = new LinkedHashMap<>();
+      all.forEach(
+          (k, v) -> frozen.put(k, v instanceof MultiValue m ? Collections.unmodifiableList(m) : v));
+      return new Event(schema, copy, raw, origin, index, Collections.unmodifiableMap(frozen));
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.vigil.event;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The set of field paths that a consumer (the detection engine, a store) reads from events, each
+ * given a slot number, so that a parser extracts only those fields into an array instead of
+ * building a map of every field.
+ *
+ * <p>Paths are dotted ({@code Event.EventData.Image}, {@code winlog.event_data.Image}); a JSON key
+ * that itself contains dots ({@code "process.name": …}) names the same path as nested objects.
+ * Paths compare case-insensitively, because Windows sources disagree on case ({@code ProcessId}
+ * versus {@code ProcessID}). Immutable and thread-safe.
+ */
+public final class FieldSchema {
+  private static final int MAX_CACHED_KEYS = 16_384;
+
+  private final List<String> paths;
+  private final Map<String, Integer> slots;
+  private final Node root;
+
+  private FieldSchema(List<String> paths) {
+    this.paths = List.copyOf(paths);
+    this.slots = new HashMap<>();
+    this.root = new Node();
+    for (int i = 0; i < this.paths.size(); i++) {
+      String path = this.paths.get(i);
+      slots.put(lower(path), i);
+      Node node = root;
+      for (String segment : path.split("\\.", -1)) {
+        node = node.children.computeIfAbsent(lower(segment), k -> new Node());
+      }
+      node.slot = i;
+    }
+  }
+
+  /** A schema over the given paths, duplicates (ignoring case) removed, in first-seen order. */
+  public static FieldSchema of(Collection<String> paths) {
+    Map<String, String> unique = new LinkedHashMap<>();
+    for (String path : paths) {
+      if (path == null || path.isEmpty()) {
+        throw new IllegalArgumentException("a field path must not be empty");
+      }
+      unique.putIfAbsent(lower(path), path);
+    }
+    return new FieldSchema(new ArrayList<>(unique.values()));
+  }
+
+  /** The slot of a path, or -1 when the schema does not hold it. */
+  public int slot(String path) {
+    Integer slot = slots.get(lower(path));
+    return slot == null ? -1 : slot;
+  }
+
+  /** The number of slots. */
+  public int size() {
+    return paths.size();
+  }
+
+  /** The paths in slot order. */
+  public List<String> paths() {
+    return paths;
+  }
+
+  /** The root of the path tree that streaming parsers walk key by key. */
+  public Node root() {
+    return root;
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * One segment of the path tree. A parser asks {@link #child(String)} for each object key it
+   * reads; a null answer means no wanted path lies below, so the whole subtree can be skipped.
+   */
+  public static final class Node {
+    private static final Node NONE = new Node();
+
+    private final Map<String, Node> children = new HashMap<>();
+    // Keys as parsers see them (any case, possibly dotted) mapped to their node; parsers repeat
+    // the same keys millions of times, so lower-casing happens once per distinct key.
+    private final Map<String, Node> seen = new ConcurrentHashMap<>();
+    private int slot = -1;
+
+    private Node() {}
+
+    /** The slot of the path ending here, or -1 when this node only leads to longer paths. */
+    public int slot() {
+      return slot;
+    }
+
+    /** Whether longer wanted paths go through this node. */
+    public boolean hasChildren() {
+      return !children.isEmpty();
+    }
+
+    /** The node for an object key below this one (the key may hold dots), or null. */
+    public Node child(String key) {
+      Node cached = seen.get(key);
+      if (cached != null) {
+        return cached == NONE ? null : cached;
+      }
+      Node found = resolve(key);
+      if (seen.size() < MAX_CACHED_KEYS) {
+        seen.put(key, found == null ? NONE : found);
+      }
+      return found;
+    }
+
+    private Node resolve(String key) {
+      Node direct = children.get(lower(key));
+      if (direct != null || key.indexOf('.') < 0) {
+        return direct;
+      }
+      Node node = this;
+      for (String segment : key.split("\\.", -1)) {
+        node = node.children.get(lower(segment));
+        if (node == null) {
+          return null;
+        }
+      }
+      return node;
+    }
+  }
+}
