@@ -1,0 +1,141 @@
+package io.vigil.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** What an input holds, recognised from its first bytes, never from its name. */
+enum InputFormat {
+  /** One JSON object per line. */
+  JSON_LINES,
+  /** A JSON array of objects, or JSON objects one after another, compact or pretty-printed. */
+  JSON_STREAM,
+  GZIP,
+  ZIP,
+  /** No bytes, or only white space. */
+  EMPTY,
+  UNKNOWN;
+
+  /** How many leading bytes {@link #detect} looks at. */
+  static final int PEEK_BYTES = 64 * 1024;
+
+  private static final int LINES_TRIED = 5;
+  private static final JsonFactory JSON = new JsonFactory();
+
+  static InputFormat detect(byte[] head) {
+    if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+      return GZIP;
+    }
+    if (head.length >= 4
+        && head[0] == 'P'
+        && head[1] == 'K'
+        && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6))) {
+      return ZIP;
+    }
+    int i = skipBomAndSpace(head, 0);
+    if (i >= head.length) {
+      return EMPTY;
+    }
+    if (head[i] == '[') {
+      return JSON_STREAM;
+    }
+    if (head[i] != '{') {
+      return UNKNOWN;
+    }
+    return linesOrStream(head, i);
+  }
+
+  /**
+   * Tells JSON lines from objects one after another: a first line that holds exactly one complete
+   * object means JSON lines; a first line that ends inside an object (pretty-printed) or holds
+   * several objects means a stream. A malformed first line is not evidence either way, so the next
+   * lines are tried.
+   */
+  private static InputFormat linesOrStream(byte[] head, int start) {
+    int lineStart = start;
+    for (int tried = 0; tried < LINES_TRIED && lineStart < head.length; tried++) {
+      int end = lineStart;
+      while (end < head.length && head[end] != '\n') {
+        end++;
+      }
+      if (end >= head.length) {
+        // The line runs past the peeked bytes: a long single-line record, not pretty-printing.
+        return JSON_LINES;
+      }
+      switch (classifyLine(head, lineStart, end)) {
+        case 1 -> {
+          return JSON_LINES;
+        }
+        case 2 -> {
+          return JSON_STREAM;
+        }
+        default -> {
+          // malformed or blank: try the next line
+        }
+      }
+      lineStart = skipBomAndSpace(head, end + 1);
+    }
+    return JSON_LINES;
+  }
+
+  /** 1: exactly one object; 2: an unfinished object or several values; 0: malformed or blank. */
+  private static int classifyLine(byte[] head, int start, int end) {
+    try (JsonParser p = JSON.createParser(head, start, end - start)) {
+      JsonToken first = p.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        return 0;
+      }
+      p.skipChildren();
+      return p.nextToken() == null ? 1 : 2;
+    } catch (JsonEOFException e) {
+      return 2;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static int skipBomAndSpace(byte[] b, int i) {
+    if (i + 2 < b.length && (b[i] & 0xff) == 0xef && (b[i + 1] & 0xff) == 0xbb
+        && (b[i + 2] & 0xff) == 0xbf) {
+      i += 3;
+    }
+    while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) {
+      i++;
+    }
+    return i;
+  }
+
+  /** Says what an unrecognised input seems to be, for the note that it was skipped. */
+  static String describeUnknown(byte[] head) {
+    if (head.length >= 8 && new String(head, 0, 8, StandardCharsets.ISO_8859_1).equals("ElfFile\0")) {
+      return "an EVTX file (binary Windows event log), which is not read yet; convert it to JSON"
+          + " lines first (for example: evtx_dump -o jsonl FILE)";
+    }
+    int i = skipBomAndSpace(head, 0);
+    int end = Math.min(head.length, i + 48);
+    StringBuilder text = new StringBuilder();
+    int binary = 0;
+    for (int j = i; j < end; j++) {
+      int c = head[j] & 0xff;
+      if (c == '\n' || c == '\r') {
+        break;
+      }
+      if (c < 0x20 && c != '\t') {
+        binary++;
+      }
+      text.append(c >= 0x20 && c < 0x7f ? (char) c : '?');
+    }
+    if (binary > 0) {
+      StringBuilder hex = new StringBuilder();
+      for (int j = 0; j < Math.min(4, head.length); j++) {
+        hex.append(String.format(Locale.ROOT, "%02x ", head[j] & 0xff));
+      }
+      return "binary data of an unknown format (first bytes " + hex.toString().trim() + ")";
+    }
+    return "not JSON (it starts with \"" + text + "\")";
+  }
+}

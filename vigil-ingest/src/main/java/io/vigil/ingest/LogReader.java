@@ -1,0 +1,410 @@
+package io.vigil.ingest;
+
+import io.vigil.event.Event;
+import io.vigil.event.EventParseException;
+import io.vigil.event.JsonEventParser;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Turns files, directories and archives into records of events, recognising each input by its
+ * content. Immutable and thread-safe; each {@link #read} call streams on the calling thread.
+ *
+ * <p>Inputs: JSON lines; a JSON array of objects or objects one after another (compact or
+ * pretty-printed); {@code .gz} files and every entry of {@code .zip} files holding those (archives
+ * inside archives too, up to {@value #MAX_NESTING} levels); directories, walked recursively in
+ * sorted order. Files of other formats are skipped with a {@link ReadProblem.Kind#SKIPPED} note.
+ * An event's origin is its file, or {@code archive!entry}; its index is its line number (JSON
+ * lines) or record number (arrays, concatenated objects).
+ */
+public final class LogReader {
+  /** How deep archives inside archives are opened. */
+  static final int MAX_NESTING = 3;
+
+  private static final Comparator<Path> BY_NAME =
+      Comparator.comparing(p -> p.getFileName().toString());
+
+  private final ReadLimits limits;
+  private final JsonLinesReader jsonLines;
+  private final JsonStreamReader jsonStream;
+
+  /** A reader of JSON inputs whose records the given parser turns into events. */
+  public LogReader(LogRecord.RecordParser parser, ReadLimits limits) {
+    Objects.requireNonNull(parser, "parser");
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.jsonLines = new JsonLinesReader(parser, limits);
+    this.jsonStream = new JsonStreamReader(parser, limits);
+  }
+
+  /** A reader with the default limits whose records {@code parser} parses. */
+  public LogReader(JsonEventParser parser) {
+    this(parser::parse, ReadLimits.DEFAULT);
+  }
+
+  /** The limits this reader applies. */
+  public ReadLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Reads every input in order (directories recursively, in sorted order) into the sink. Never
+   * throws for bad input: unreadable files and malformed records become problems.
+   */
+  public void read(List<Path> inputs, LogSink sink) {
+    for (Path input : inputs) {
+      if (Files.isDirectory(input)) {
+        walk(input, sink);
+      } else {
+        readFile(input, sink);
+      }
+    }
+  }
+
+  /**
+   * Reads one stream (standard input, a resource) as if it were a file called {@code origin}. The
+   * stream is not closed.
+   */
+  public void read(InputStream in, String origin, LogSink sink) {
+    try {
+      BufferedInputStream buffered = new BufferedInputStream(in, InputFormat.PEEK_BYTES);
+      readStream(buffered, peek(buffered), origin, sink, new Budget(origin, limits), 0);
+    } catch (IOException e) {
+      sink.problem(new ReadProblem(origin, 0, ReadProblem.Kind.INPUT, message(e)));
+    }
+  }
+
+  /**
+   * Reads and parses small inputs whole, for samples and tests: every event in memory, and every
+   * problem, malformed records included.
+   */
+  public Result readAll(List<Path> inputs) {
+    List<Event> events = new ArrayList<>();
+    List<ReadProblem> problems = new ArrayList<>();
+    read(
+        inputs,
+        new LogSink() {
+          @Override
+          public void record(LogRecord record) {
+            try {
+              events.add(record.parse());
+            } catch (EventParseException e) {
+              problems.add(
+                  new ReadProblem(
+                      record.origin(), record.index(), ReadProblem.Kind.RECORD, e.getMessage()));
+            }
+          }
+
+          @Override
+          public void problem(ReadProblem problem) {
+            problems.add(problem);
+          }
+        });
+    return new Result(events, problems);
+  }
+
+  /** Every event and every problem of a {@link #readAll} call. */
+  public record Result(List<Event> events, List<ReadProblem> problems) {
+    public Result {
+      events = List.copyOf(events);
+      problems = List.copyOf(problems);
+    }
+  }
+
+  private void walk(Path dir, LogSink sink) {
+    List<Path> children;
+    try (Stream<Path> list = Files.list(dir)) {
+      children = list.sorted(BY_NAME).toList();
+    } catch (IOException e) {
+      sink.problem(
+          new ReadProblem(
+              dir.toString(),
+              0,
+              ReadProblem.Kind.INPUT,
+              "cannot list this directory (" + message(e) + "); its files were not read"));
+      return;
+    }
+    for (Path child : children) {
+      if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+        walk(child, sink);
+      } else if (Files.isDirectory(child)) {
+        sink.problem(
+            new ReadProblem(
+                child.toString(),
+                0,
+                ReadProblem.Kind.SKIPPED,
+                "skipped: a link to a directory is not followed inside a directory walk; give it"
+                    + " as an input of its own to read it"));
+      } else if (Files.isRegularFile(child)) {
+        readFile(child, sink);
+      } else {
+        sink.problem(
+            new ReadProblem(
+                child.toString(), 0, ReadProblem.Kind.SKIPPED, "skipped: not a regular file"));
+      }
+    }
+  }
+
+  private void readFile(Path file, LogSink sink) {
+    String origin = file.toString();
+    boolean zip = false;
+    try (InputStream raw = Files.newInputStream(file)) {
+      BufferedInputStream in = new BufferedInputStream(raw, InputFormat.PEEK_BYTES);
+      byte[] head = peek(in);
+      if (InputFormat.detect(head) == InputFormat.ZIP) {
+        zip = true;
+      } else {
+        readStream(in, head, origin, sink, new Budget(origin, limits), 0);
+      }
+    } catch (NoSuchFileException e) {
+      sink.problem(new ReadProblem(origin, 0, ReadProblem.Kind.INPUT, "cannot read: no such file"));
+    } catch (AccessDeniedException e) {
+      sink.problem(
+          new ReadProblem(origin, 0, ReadProblem.Kind.INPUT, "cannot read: permission denied"));
+    } catch (IOException e) {
+      sink.problem(new ReadProblem(origin, 0, ReadProblem.Kind.INPUT, message(e)));
+    }
+    if (zip) {
+      readZipFile(file, origin, sink);
+    }
+  }
+
+  /** A zip file on disk: its central directory lists the entries, read one by one. */
+  private void readZipFile(Path file, String origin, LogSink sink) {
+    Budget budget = new Budget(origin, limits);
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      int count = 0;
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
+        if (entry.isDirectory()) {
+          continue;
+        }
+        if (++count > limits.maxArchiveEntries()) {
+          sink.problem(tooManyEntries(origin));
+          return;
+        }
+        String entryOrigin = origin + "!" + entry.getName();
+        try (InputStream in = zip.getInputStream(entry)) {
+          readEntry(in, entryOrigin, sink, budget, 1);
+        } catch (LimitException e) {
+          sink.problem(new ReadProblem(origin, 0, ReadProblem.Kind.INPUT, e.getMessage()));
+          return;
+        } catch (IOException e) {
+          sink.problem(new ReadProblem(entryOrigin, 0, ReadProblem.Kind.INPUT, message(e)));
+        }
+      }
+    } catch (IOException e) {
+      sink.problem(
+          new ReadProblem(
+              origin,
+              0,
+              ReadProblem.Kind.INPUT,
+              "not a readable zip archive (" + message(e) + "); it was skipped"));
+    }
+  }
+
+  private void readEntry(InputStream in, String origin, LogSink sink, Budget budget, int depth)
+      throws IOException {
+    BufferedInputStream buffered =
+        new BufferedInputStream(budget.count(in), InputFormat.PEEK_BYTES);
+    readStream(buffered, peek(buffered), origin, sink, budget, depth);
+  }
+
+  /** Reads a stream of any recognised format; archives recurse. */
+  private void readStream(
+      BufferedInputStream in, byte[] head, String origin, LogSink sink, Budget budget, int depth)
+      throws IOException {
+    InputFormat format = InputFormat.detect(head);
+    if ((format == InputFormat.GZIP || format == InputFormat.ZIP) && depth >= MAX_NESTING) {
+      sink.problem(
+          new ReadProblem(
+              origin,
+              0,
+              ReadProblem.Kind.SKIPPED,
+              "skipped: archives nested more than " + MAX_NESTING + " levels deep are not opened"));
+      return;
+    }
+    switch (format) {
+      case JSON_LINES -> jsonLines.read(in, origin, sink);
+      case JSON_STREAM -> jsonStream.read(in, origin, sink);
+      case GZIP -> {
+        try {
+          readEntry(new GZIPInputStream(in, 64 * 1024), origin, sink, budget, depth + 1);
+        } catch (java.io.EOFException e) {
+          throw new IOException(
+              "the gzip data ends early (truncated file?); the records before that point were"
+                  + " read",
+              e);
+        } catch (java.util.zip.ZipException e) {
+          throw new IOException(
+              "corrupt gzip data (" + e.getMessage() + "); the records before it were read", e);
+        }
+      }
+      case ZIP -> readZipStream(in, origin, sink, budget, depth + 1);
+      case EMPTY -> {
+        // nothing to read
+      }
+      case UNKNOWN ->
+          sink.problem(
+              new ReadProblem(
+                  origin,
+                  0,
+                  ReadProblem.Kind.SKIPPED,
+                  "skipped: "
+                      + InputFormat.describeUnknown(head)
+                      + "; vigil reads JSON lines, JSON arrays, JSON objects one after another,"
+                      + " and .gz/.zip files of them"));
+    }
+  }
+
+  /** A zip inside a zip or on standard input: entries in stream order. */
+  private void readZipStream(
+      InputStream in, String origin, LogSink sink, Budget budget, int depth) throws IOException {
+    ZipInputStream zip = new ZipInputStream(in);
+    int count = 0;
+    ZipEntry entry;
+    while ((entry = zip.getNextEntry()) != null) {
+      if (entry.isDirectory()) {
+        continue;
+      }
+      if (++count > limits.maxArchiveEntries()) {
+        sink.problem(tooManyEntries(origin));
+        return;
+      }
+      String entryOrigin = origin + "!" + entry.getName();
+      try {
+        readEntry(new NonClosing(zip), entryOrigin, sink, budget, depth);
+      } catch (LimitException e) {
+        throw e;
+      } catch (IOException e) {
+        // A stream cannot skip a broken entry reliably: report it and stop this archive.
+        throw new IOException(entryOrigin + ": " + message(e), e);
+      }
+    }
+  }
+
+  private ReadProblem tooManyEntries(String origin) {
+    return new ReadProblem(
+        origin,
+        0,
+        ReadProblem.Kind.INPUT,
+        String.format(
+            Locale.ROOT,
+            "the archive has more than %,d entries (%s); the entries after that were not read."
+                + " Raise %s if the archive is trusted",
+            limits.maxArchiveEntries(),
+            ReadLimits.MAX_ARCHIVE_ENTRIES,
+            ReadLimits.MAX_ARCHIVE_ENTRIES));
+  }
+
+  private static byte[] peek(BufferedInputStream in) throws IOException {
+    in.mark(InputFormat.PEEK_BYTES);
+    byte[] head = in.readNBytes(InputFormat.PEEK_BYTES);
+    in.reset();
+    return head;
+  }
+
+  private static String message(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "cannot read: no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "cannot read: permission denied";
+    }
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  /** Counts the bytes read out of one input's decompressors against the expanded-size limit. */
+  private static final class Budget {
+    private final String origin;
+    private final ReadLimits limits;
+    private long used;
+
+    Budget(String origin, ReadLimits limits) {
+      this.origin = origin;
+      this.limits = limits;
+    }
+
+    InputStream count(InputStream in) {
+      return new FilterInputStream(in) {
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          if (b >= 0) {
+            add(1);
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n > 0) {
+            add(n);
+          }
+          return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+          long skipped = super.skip(n);
+          add(skipped);
+          return skipped;
+        }
+      };
+    }
+
+    private void add(long n) throws LimitException {
+      used += n;
+      if (used > limits.maxExpandedBytes()) {
+        throw new LimitException(
+            String.format(
+                Locale.ROOT,
+                "%s expands to more than %,d bytes (%s); the rest of it was not read. This guards"
+                    + " against zip bombs; raise %s if the archive is trusted",
+                origin,
+                limits.maxExpandedBytes(),
+                ReadLimits.MAX_EXPANDED_BYTES,
+                ReadLimits.MAX_EXPANDED_BYTES));
+      }
+    }
+  }
+
+  /** A limit on a whole input was passed: the rest of that input is not read. */
+  private static final class LimitException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LimitException(String message) {
+      super(message);
+    }
+  }
+
+  /** Keeps a record reader from closing the zip stream that holds the next entries. */
+  private static final class NonClosing extends FilterInputStream {
+    NonClosing(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,13 @@
+package io.vigil.ingest;
+
+/**
+ * Receives what a {@link LogReader} reads, in input order, on the reading thread. An exception
+ * thrown here stops the read and reaches the caller of {@link LogReader#read}.
+ */
+public interface LogSink {
+  /** One record, in the order of the inputs. */
+  void record(LogRecord record);
+
+  /** One problem; reading goes on after it. */
+  void problem(ReadProblem problem);
+}
