@@ -1,0 +1,193 @@
+package io.vigil.detect;
+
+import io.vigil.event.Event;
+import java.util.List;
+import java.util.Map;
+
+/** A compiled condition tree: selections inlined, evaluated against one event. */
+sealed interface Cond {
+  boolean eval(MatchContext ctx);
+
+  Cond TRUE = new Const(true);
+
+  record Const(boolean value) implements Cond {
+    @Override
+    public boolean eval(MatchContext ctx) {
+      return value;
+    }
+  }
+
+  record And(Cond[] parts) implements Cond {
+    @Override
+    public boolean eval(MatchContext ctx) {
+      for (Cond c : parts) {
+        if (!c.eval(ctx)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  record Or(Cond[] parts) implements Cond {
+    @Override
+    public boolean eval(MatchContext ctx) {
+      for (Cond c : parts) {
+        if (c.eval(ctx)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  record Not(Cond inner) implements Cond {
+    @Override
+    public boolean eval(MatchContext ctx) {
+      return !inner.eval(ctx);
+    }
+  }
+
+  /** A named search identifier (selection), kept for explanations. */
+  record Named(String name, Cond inner) implements Cond {
+    @Override
+    public boolean eval(MatchContext ctx) {
+      return inner.eval(ctx);
+    }
+  }
+
+  /**
+   * One field item of a selection: the field's value (any element of a multi-valued field) tested
+   * against the values, OR-ed ({@code all}: AND-ed); {@code neq} negates for a present field.
+   * {@code acceptsMissing}: a {@code null} value in the rule also matches a missing field.
+   */
+  record FieldMatch(
+      Field field, ValueTest[] tests, boolean all, boolean neq, boolean acceptsMissing, String op)
+      implements Cond {
+    @Override
+    public boolean eval(MatchContext ctx) {
+      Object v = field.get(ctx);
+      if (v == null) {
+        return !neq && acceptsMissing;
+      }
+      boolean m = matches(v, ctx.lastSlot, ctx);
+      return neq ? !m : m;
+    }
+
+    boolean matches(Object v, int slot, MatchContext ctx) {
+      if (all) {
+        for (ValueTest t : tests) {
+          if (!one(t, v, slot, ctx)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      for (ValueTest t : tests) {
+        if (one(t, v, slot, ctx)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean one(ValueTest t, Object v, int slot, MatchContext ctx) {
+      if (v instanceof List<?> list) {
+        if (list.isEmpty()) {
+          return t instanceof ValueTest.Null;
+        }
+        for (Object e : list) {
+          if (t.test(e, -1, ctx)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      return t.test(v, slot, ctx);
+    }
+  }
+
+  /** {@code field|exists: true/false}. */
+  record Exists(Field field, boolean expected) implements Cond {
+    @Override
+    public boolean eval(MatchContext ctx) {
+      return (field.get(ctx) != null) == expected;
+    }
+  }
+
+  /** {@code field|fieldref: other}: compares two fields of the same event. */
+  record FieldRef(Field field, Field other, String mode, boolean cased, boolean neq)
+      implements Cond {
+    @Override
+    public boolean eval(MatchContext ctx) {
+      Object a = field.get(ctx);
+      Object b = other.get(ctx);
+      if (a == null || b == null) {
+        return false;
+      }
+      boolean m = false;
+      for (Object x : values(a)) {
+        for (Object y : values(b)) {
+          if (compare(ValueTest.text(x), ValueTest.text(y))) {
+            m = true;
+          }
+        }
+      }
+      return neq ? !m : m;
+    }
+
+    private static List<?> values(Object v) {
+      return v instanceof List<?> l ? l : List.of(v);
+    }
+
+    private boolean compare(String x, String y) {
+      if (!cased) {
+        x = x.toLowerCase(java.util.Locale.ROOT);
+        y = y.toLowerCase(java.util.Locale.ROOT);
+      }
+      return switch (mode) {
+        case "startswith" -> x.startsWith(y);
+        case "endswith" -> x.endsWith(y);
+        case "contains" -> x.contains(y);
+        default -> x.equals(y);
+      };
+    }
+  }
+
+  /** Field-less (keyword) search: any string value of the event; {@code all}: every keyword. */
+  record Keywords(ValueTest[] tests, boolean all) implements Cond {
+    @Override
+    public boolean eval(MatchContext ctx) {
+      Map<String, Object> fields = ctx.event.all();
+      if (all) {
+        for (ValueTest t : tests) {
+          if (!any(t, fields, ctx)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      for (ValueTest t : tests) {
+        if (any(t, fields, ctx)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean any(ValueTest t, Map<String, Object> fields, MatchContext ctx) {
+      for (Object v : fields.values()) {
+        if (v instanceof List<?> list) {
+          for (Object e : list) {
+            if (e != Event.NULL && t.test(e, -1, ctx)) {
+              return true;
+            }
+          }
+        } else if (v != Event.NULL && t.test(v, -1, ctx)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+}

@@ -1,0 +1,428 @@
+package io.vigil.detect;
+
+import com.google.re2j.Matcher;
+import io.vigil.event.Event;
+import java.math.BigInteger;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.IsoFields;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One compiled test of a single scalar event value (a String, Long, Double, Boolean or {@link
+ * Event#NULL}); multi-valued fields are tested element by element by the caller.
+ */
+sealed interface ValueTest {
+  /**
+   * @param value a scalar, never null
+   * @param slot the schema slot the value came from, for the lower-case cache; -1 for list elements
+   */
+  boolean test(Object value, int slot, MatchContext ctx);
+
+  /** What the test expects, in Sigma-like notation, for explanations. */
+  String describe();
+
+  static String text(Object value) {
+    if (value instanceof String s) {
+      return s;
+    }
+    if (value instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
+      return Long.toString(d.longValue());
+    }
+    return String.valueOf(value);
+  }
+
+  /**
+   * A wildcard pattern: exact, prefix, suffix, substring or general glob; case-insensitive unless
+   * cased.
+   */
+  record Str(Kind kind, String needle, boolean cased, long asLong, boolean numeric, String shown)
+      implements ValueTest {
+    enum Kind {
+      EXACT,
+      PREFIX,
+      SUFFIX,
+      CONTAINS,
+      GLOB
+    }
+
+    static Str of(Pattern p, boolean cased) {
+      String t = p.text();
+      String shown = p.display();
+      int any = count(t, Pattern.ANY);
+      boolean one = t.indexOf(Pattern.ONE) >= 0;
+      Kind kind;
+      String needle;
+      if (one) {
+        kind = Kind.GLOB;
+        needle = t;
+      } else if (any == 0) {
+        kind = Kind.EXACT;
+        needle = t;
+      } else if (any == 1 && t.length() >= 1 && t.charAt(t.length() - 1) == Pattern.ANY) {
+        kind = Kind.PREFIX;
+        needle = t.substring(0, t.length() - 1);
+      } else if (any == 1 && t.charAt(0) == Pattern.ANY) {
+        kind = Kind.SUFFIX;
+        needle = t.substring(1);
+      } else if (any == 2
+          && t.length() >= 2
+          && t.charAt(0) == Pattern.ANY
+          && t.charAt(t.length() - 1) == Pattern.ANY) {
+        kind = Kind.CONTAINS;
+        needle = t.substring(1, t.length() - 1);
+      } else {
+        kind = Kind.GLOB;
+        needle = t;
+      }
+      if (!cased) {
+        needle = needle.toLowerCase(Locale.ROOT);
+      }
+      long asLong = 0;
+      boolean numeric = false;
+      if (kind == Kind.EXACT && isInteger(needle)) {
+        try {
+          asLong = Long.parseLong(needle);
+          numeric = true;
+        } catch (NumberFormatException e) {
+          numeric = false;
+        }
+      }
+      return new Str(kind, needle, cased, asLong, numeric, shown);
+    }
+
+    private static int count(String s, char c) {
+      int n = 0;
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) == c) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public boolean test(Object value, int slot, MatchContext ctx) {
+      String s;
+      if (value instanceof String str) {
+        s = cased ? str : ctx.lower(slot, str);
+      } else if (value instanceof Long l) {
+        if (numeric) {
+          return l == asLong;
+        }
+        s = Long.toString(l);
+      } else if (value == Event.NULL) {
+        return false;
+      } else {
+        s = text(value);
+        if (!cased) {
+          s = s.toLowerCase(Locale.ROOT);
+        }
+      }
+      return switch (kind) {
+        case EXACT -> s.equals(needle);
+        case PREFIX -> s.startsWith(needle);
+        case SUFFIX -> s.endsWith(needle);
+        case CONTAINS -> s.contains(needle);
+        case GLOB -> glob(needle, s);
+      };
+    }
+
+    @Override
+    public String describe() {
+      String q = "'" + shown + "'";
+      return cased ? q + " (cased)" : q;
+    }
+  }
+
+  /** Iterative wildcard match with single-star backtracking: O(n·m) worst case, no recursion. */
+  static boolean glob(String p, String s) {
+    int pi = 0;
+    int si = 0;
+    int star = -1;
+    int mark = 0;
+    int pn = p.length();
+    int sn = s.length();
+    while (si < sn) {
+      if (pi < pn) {
+        char pc = p.charAt(pi);
+        if (pc == Pattern.ANY) {
+          star = pi++;
+          mark = si;
+          continue;
+        }
+        if (pc == Pattern.ONE || pc == s.charAt(si)) {
+          pi++;
+          si++;
+          continue;
+        }
+      }
+      if (star >= 0) {
+        pi = star + 1;
+        si = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (pi < pn && p.charAt(pi) == Pattern.ANY) {
+      pi++;
+    }
+    return pi == pn;
+  }
+
+  static boolean isInteger(String s) {
+    if (s.isEmpty() || s.length() > 19) {
+      return false;
+    }
+    int start = s.charAt(0) == '-' ? 1 : 0;
+    if (start == s.length()) {
+      return false;
+    }
+    for (int i = start; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A number from the event as a double, or NaN when the value is not numeric. */
+  static double number(Object value) {
+    if (value instanceof Long l) {
+      return l;
+    }
+    if (value instanceof Double d) {
+      return d;
+    }
+    if (value instanceof String s) {
+      String t = s.trim();
+      if (t.isEmpty() || t.length() > 64) {
+        return Double.NaN;
+      }
+      char c = t.charAt(0);
+      if (!(c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9'))) {
+        return Double.NaN;
+      }
+      try {
+        if (t.startsWith("0x") || t.startsWith("0X")) {
+          return new BigInteger(t.substring(2), 16).doubleValue();
+        }
+        return Double.parseDouble(t);
+      } catch (NumberFormatException e) {
+        return Double.NaN;
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** Numeric equality for a YAML number: 4688 matches 4688L, 4688.0 and "4688". */
+  record Num(double value, String shown) implements ValueTest {
+    @Override
+    public boolean test(Object v, int slot, MatchContext ctx) {
+      if (v instanceof Long l) {
+        return l == value;
+      }
+      if (v instanceof String s && s.equals(shown)) {
+        return true;
+      }
+      return number(v) == value;
+    }
+
+    @Override
+    public String describe() {
+      return shown;
+    }
+  }
+
+  /** A YAML boolean: matches Boolean values and the strings true/false in any case. */
+  record Bool(boolean value) implements ValueTest {
+    @Override
+    public boolean test(Object v, int slot, MatchContext ctx) {
+      if (v instanceof Boolean b) {
+        return b == value;
+      }
+      return v instanceof String s && s.equalsIgnoreCase(Boolean.toString(value));
+    }
+
+    @Override
+    public String describe() {
+      return Boolean.toString(value);
+    }
+  }
+
+  /** {@code null}: an explicit null or an empty list (a missing field is handled by the caller). */
+  record Null() implements ValueTest {
+    @Override
+    public boolean test(Object v, int slot, MatchContext ctx) {
+      return v == Event.NULL;
+    }
+
+    @Override
+    public String describe() {
+      return "null";
+    }
+  }
+
+  /** A regular expression (RE2/J, linear time), searched anywhere in the value. */
+  record Regex(com.google.re2j.Pattern pattern, String shown) implements ValueTest {
+    @Override
+    public boolean test(Object v, int slot, MatchContext ctx) {
+      if (v == Event.NULL) {
+        return false;
+      }
+      Matcher m = pattern.matcher(text(v));
+      return m.find();
+    }
+
+    @Override
+    public String describe() {
+      return "re '" + shown + "'";
+    }
+  }
+
+  /** gt, gte, lt, lte against a number. */
+  record Compare(String op, double value, String shown) implements ValueTest {
+    @Override
+    public boolean test(Object v, int slot, MatchContext ctx) {
+      double d = number(v);
+      if (Double.isNaN(d)) {
+        return false;
+      }
+      return switch (op) {
+        case "gt" -> d > value;
+        case "gte" -> d >= value;
+        case "lt" -> d < value;
+        default -> d <= value;
+      };
+    }
+
+    @Override
+    public String describe() {
+      return op + " " + shown;
+    }
+  }
+
+  /** An IPv4 or IPv6 network; IPv4-mapped IPv6 addresses match IPv4 networks. */
+  record Cidr(byte[] network, int prefix, String shown) implements ValueTest {
+    @Override
+    public boolean test(Object v, int slot, MatchContext ctx) {
+      if (!(v instanceof String s)) {
+        return false;
+      }
+      byte[] ip = Ip.parse(s);
+      if (ip == null) {
+        return false;
+      }
+      if (ip.length == 16 && network.length == 4 && Ip.isV4Mapped(ip)) {
+        ip = java.util.Arrays.copyOfRange(ip, 12, 16);
+      }
+      return ip.length == network.length && Ip.inPrefix(ip, network, prefix);
+    }
+
+    @Override
+    public String describe() {
+      return "cidr " + shown;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Cidr c
+          && c.prefix == prefix
+          && java.util.Arrays.equals(c.network, network);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(network) * 31 + prefix;
+    }
+  }
+
+  /** A part of a timestamp (minute, hour, day, week, month, year) tested numerically. */
+  record TimePart(String unit, ValueTest inner) implements ValueTest {
+    @Override
+    public boolean test(Object v, int slot, MatchContext ctx) {
+      LocalDateTime t = timestamp(v);
+      if (t == null) {
+        return false;
+      }
+      long part =
+          switch (unit) {
+            case "minute" -> t.getMinute();
+            case "hour" -> t.getHour();
+            case "day" -> t.getDayOfMonth();
+            case "week" -> t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
+            case "month" -> t.getMonthValue();
+            default -> t.getYear();
+          };
+      return inner.test(part, -1, ctx);
+    }
+
+    @Override
+    public String describe() {
+      return unit + " " + inner.describe();
+    }
+
+    static LocalDateTime timestamp(Object v) {
+      if (v instanceof Long l) {
+        long millis = Math.abs(l) < 100_000_000_000L ? l * 1000 : l;
+        return LocalDateTime.ofEpochSecond(
+            Math.floorDiv(millis, 1000),
+            (int) Math.floorMod(millis, 1000) * 1_000_000,
+            ZoneOffset.UTC);
+      }
+      if (!(v instanceof String s) || s.length() < 10 || s.length() > 64) {
+        return null;
+      }
+      String t = s.trim().replace(' ', 'T');
+      try {
+        return OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toLocalDateTime();
+      } catch (DateTimeParseException e) {
+        // no offset: a local timestamp, taken as written
+      }
+      try {
+        return LocalDateTime.parse(t, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+      } catch (DateTimeParseException e) {
+        // a date without a time
+      }
+      try {
+        return java.time.LocalDate.parse(t.length() > 10 ? t.substring(0, 10) : t).atStartOfDay();
+      } catch (DateTimeParseException e) {
+        return null;
+      }
+    }
+  }
+
+  /** Alternatives from one rule value (windash, base64offset, placeholders): any may match. */
+  record AnyOf(List<ValueTest> tests) implements ValueTest {
+    @Override
+    public boolean test(Object v, int slot, MatchContext ctx) {
+      for (ValueTest t : tests) {
+        if (t.test(v, slot, ctx)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public String describe() {
+      StringBuilder sb = new StringBuilder("any of [");
+      for (int i = 0; i < tests.size(); i++) {
+        if (i > 0) {
+          sb.append(", ");
+        }
+        if (i == 8) {
+          sb.append("… ").append(tests.size() - 8).append(" more");
+          break;
+        }
+        sb.append(tests.get(i).describe());
+      }
+      return sb.append(']').toString();
+    }
+  }
+}
