@@ -1,0 +1,250 @@
+package io.vigil.cli;
+
+import io.vigil.detect.Detection;
+import io.vigil.detect.RuleSet;
+import io.vigil.event.Event;
+import io.vigil.event.EventParseException;
+import io.vigil.ingest.LogRecord;
+import io.vigil.ingest.LogSink;
+import io.vigil.ingest.ReadProblem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Hunt's threads: one reader thread reads records into batches; N worker threads parse and match
+ * a batch each; the calling thread takes the batches' results <em>in the order they were read</em>
+ * and hands their detections on. So output is in input order whatever the thread count, and
+ * memory is bounded: at most {@code threads * BATCHES_PER_THREAD + 1} batches are in flight, and the
+ * reader waits when the writer falls behind.
+ */
+final class HuntPipeline {
+  /** Records per batch: large enough that handing batches between threads costs little. */
+  static final int BATCH_SIZE = 256;
+
+  /** Batches in flight per worker thread. */
+  static final int BATCHES_PER_THREAD = 4;
+
+  private HuntPipeline() {}
+
+  /** What one batch yielded. */
+  record BatchResult(List<Detection> detections, int events, int parseErrors) {}
+
+  /** Where records come from: a reading call that feeds a sink (e.g. LogReader::read). */
+  interface Source {
+    void read(LogSink sink);
+  }
+
+  /**
+   * Runs the hunt. {@code out} and {@code results} are called on the calling thread, in input
+   * order. {@code problems} is called from the reader and from workers.
+   */
+  static void run(
+      Source source,
+      RuleSet rules,
+      int threads,
+      int minRank,
+      Consumer<ReadProblem> problems,
+      Consumer<BatchResult> results,
+      Consumer<String> currentFile) {
+    ExecutorService workers = Executors.newFixedThreadPool(threads, named("vigil-hunt-worker-"));
+    BlockingQueue<Future<BatchResult>> inOrder =
+        new ArrayBlockingQueue<>(threads * BATCHES_PER_THREAD);
+    Future<BatchResult> end = CompletableFuture.completedFuture(null);
+    Throwable[] readerFailure = {null};
+    ReaderSink sink = new ReaderSink(workers, inOrder, rules, minRank, problems, currentFile);
+    Thread reader =
+        Thread.ofPlatform()
+            .name("vigil-hunt-reader")
+            .start(
+                () -> {
+                  try {
+                    source.read(sink);
+                    sink.flush();
+                  } catch (CancellationException e) {
+                    // the writer stopped; nothing more to do
+                  } catch (Throwable t) {
+                    readerFailure[0] = t;
+                  } finally {
+                    try {
+                      inOrder.put(end);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                });
+    boolean done = false;
+    try {
+      while (true) {
+        Future<BatchResult> next = inOrder.take();
+        if (next == end) {
+          break;
+        }
+        results.accept(next.get());
+      }
+      done = true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      if (!done) {
+        sink.cancelled = true;
+        reader.interrupt();
+        inOrder.clear();
+      }
+      workers.shutdownNow();
+      try {
+        reader.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (readerFailure[0] instanceof RuntimeException r) {
+      throw r;
+    } else if (readerFailure[0] instanceof Error err) {
+      throw err;
+    }
+  }
+
+  private static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Runs on the reader thread: gathers records into batches and queues their matching. */
+  private static final class ReaderSink implements LogSink {
+    private final ExecutorService workers;
+    private final BlockingQueue<Future<BatchResult>> inOrder;
+    private final RuleSet rules;
+    private final int minRank;
+    private final Consumer<ReadProblem> problems;
+    private final Consumer<String> currentFile;
+    private List<LogRecord> batch = new ArrayList<>(BATCH_SIZE);
+    private String lastOrigin = "";
+    volatile boolean cancelled;
+
+    ReaderSink(
+        ExecutorService workers,
+        BlockingQueue<Future<BatchResult>> inOrder,
+        RuleSet rules,
+        int minRank,
+        Consumer<ReadProblem> problems,
+        Consumer<String> currentFile) {
+      this.workers = workers;
+      this.inOrder = inOrder;
+      this.rules = rules;
+      this.minRank = minRank;
+      this.problems = problems;
+      this.currentFile = currentFile;
+    }
+
+    @Override
+    public void record(LogRecord record) {
+      if (cancelled) {
+        throw new CancellationException("hunt stopped");
+      }
+      if (!record.origin().equals(lastOrigin)) {
+        lastOrigin = record.origin();
+        currentFile.accept(lastOrigin);
+      }
+      batch.add(record);
+      if (batch.size() >= BATCH_SIZE) {
+        flush();
+      }
+    }
+
+    @Override
+    public void problem(ReadProblem problem) {
+      problems.accept(problem);
+    }
+
+    void flush() {
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<LogRecord> full = batch;
+      batch = new ArrayList<>(BATCH_SIZE);
+      Future<BatchResult> result = workers.submit(() -> match(full));
+      try {
+        inOrder.put(result);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("hunt stopped");
+      }
+    }
+
+    /** Runs on a worker: parses and matches one batch. */
+    private BatchResult match(List<LogRecord> records) {
+      List<Detection> detections = new ArrayList<>();
+      int events = 0;
+      int parseErrors = 0;
+      for (LogRecord record : records) {
+        Event event;
+        try {
+          event = record.parse();
+        } catch (EventParseException e) {
+          parseErrors++;
+          problems.accept(
+              new ReadProblem(
+                  record.origin(), record.index(), ReadProblem.Kind.RECORD, e.getMessage()));
+          continue;
+        }
+        events++;
+        List<Detection> found;
+        try {
+          found = rules.match(event);
+        } catch (RuntimeException e) {
+          // An engine fault on one event must not end the hunt; report it like a bad record.
+          problems.accept(
+              new ReadProblem(
+                  record.origin(),
+                  record.index(),
+                  ReadProblem.Kind.RECORD,
+                  "the detection engine failed on this event ("
+                      + e
+                      + "); please report it with the event"));
+          continue;
+        }
+        for (Detection d : found) {
+          if (HuntLevels.rank(d.rule().level()) >= minRank) {
+            detections.add(d);
+          }
+        }
+      }
+      return new BatchResult(detections, events, parseErrors);
+    }
+  }
+
+  /** The file part of an origin ({@code a.zip!entry} gives {@code a.zip}). */
+  static String file(String origin, Map<String, Long> knownFiles) {
+    if (knownFiles.containsKey(origin)) {
+      return origin;
+    }
+    int bang = origin.indexOf('!');
+    while (bang >= 0) {
+      String prefix = origin.substring(0, bang);
+      if (knownFiles.containsKey(prefix)) {
+        return prefix;
+      }
+      bang = origin.indexOf('!', bang + 1);
+    }
+    return origin;
+  }
+}
