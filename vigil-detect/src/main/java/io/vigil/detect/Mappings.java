@@ -82,7 +82,7 @@ final class Mappings {
         try (InputStream in = Mappings.class.getResourceAsStream("mappings/" + name)) {
           String text =
               new String(Objects.requireNonNull(in, name).readAllBytes(), StandardCharsets.UTF_8);
-          m.read(text, Path.of("builtin:" + name), options.limits(), errors);
+          m.read(text, Path.of("builtin:" + name), Limits.DEFAULT, errors);
         } catch (IOException e) {
           throw new IllegalStateException("built-in mapping " + name + " is missing", e);
         }

@@ -154,6 +154,11 @@ public final class RuleSet {
             byRule,
             groupOf,
             fields.toArray(Field[]::new));
+    java.util.Comparator<RuleProblem> order =
+        java.util.Comparator.comparing((RuleProblem p) -> p.file() == null ? "" : p.file().toString())
+            .thenComparingInt(RuleProblem::line);
+    loader.errors.sort(order);
+    loader.warnings.sort(order);
     return new LoadResult(set, loader.total, loader.errors, loader.warnings);
   }
 
