@@ -1,0 +1,278 @@
+package io.vigil.scan.osv;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.scan.Ecosystem;
+import io.vigil.scan.Finding;
+import io.vigil.scan.ScoreCategory;
+import io.vigil.scan.Severity;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Known-malicious packages and known vulnerabilities from OSV records, indexed by ecosystem and
+ * normalized package name (npm as is, PyPI by PEP 503, Maven {@code groupId:artifactId}), matched
+ * against a version by the record's {@code versions} list and its SEMVER/ECOSYSTEM ranges with the
+ * ecosystem's own version order. Immutable and thread-safe once loaded.
+ *
+ * <pre>{@code
+ * AdvisoryDatabase osv = AdvisoryDatabase.loadDefault();
+ * osv.warning().ifPresent(System.err::println);   // "no advisory data: run vigil osv import …"
+ * List<Finding> f = osv.findings(Ecosystem.NPM, "chalk", "5.6.1");
+ * }</pre>
+ */
+public final class AdvisoryDatabase {
+  static final String STORE_FORMAT = "1";
+  static final String META_FILE = "store.json";
+
+  private final Map<Ecosystem, Map<String, List<Advisory>>> byName;
+  private final Map<Ecosystem, Map<AdvisoryKind, Integer>> counts;
+  private final List<String> problems;
+  private final String origin;
+  private final String emptyWarning;
+
+  private AdvisoryDatabase(
+      List<Advisory> advisories, List<String> problems, String origin, String emptyWarning) {
+    Map<Ecosystem, Map<String, List<Advisory>>> index = new EnumMap<>(Ecosystem.class);
+    Map<Ecosystem, Map<AdvisoryKind, Integer>> c = new EnumMap<>(Ecosystem.class);
+    for (Advisory a : advisories) {
+      Map<String, List<Advisory>> m = index.computeIfAbsent(a.ecosystem(), k -> new HashMap<>());
+      Set<String> names = new LinkedHashSet<>();
+      for (Advisory.Affected x : a.affected()) {
+        names.add(normalize(a.ecosystem(), x.name()));
+      }
+      for (String n : names) {
+        m.computeIfAbsent(n, k -> new ArrayList<>(1)).add(a);
+      }
+      c.computeIfAbsent(a.ecosystem(), k -> new EnumMap<>(AdvisoryKind.class))
+          .merge(a.kind(), 1, Integer::sum);
+    }
+    this.byName = index;
+    this.counts = copyCounts(c);
+    this.problems = List.copyOf(problems);
+    this.origin = origin;
+    this.emptyWarning = emptyWarning;
+  }
+
+  /** An empty database (no advisory data). */
+  public static AdvisoryDatabase empty() {
+    return new AdvisoryDatabase(
+        List.of(), List.of(), "(none)", "no advisory data: run vigil osv import DIR|ZIP");
+  }
+
+  /** {@code $VIGIL_HOME/osv} when set, else {@code ~/.local/share/vigil/osv}. */
+  public static Path defaultDataDir() {
+    String home = System.getenv("VIGIL_HOME");
+    if (home != null && !home.isBlank()) {
+      return Path.of(home, "osv");
+    }
+    return Path.of(System.getProperty("user.home"), ".local", "share", "vigil", "osv");
+  }
+
+  /** Loads the store that {@code vigil osv import} wrote in {@link #defaultDataDir()}. */
+  public static AdvisoryDatabase loadDefault() throws IOException {
+    return load(defaultDataDir());
+  }
+
+  /**
+   * Loads the store in {@code dataDir}. A missing or empty store is not an error: the database is
+   * empty and {@link #warning()} says what to run. Damaged lines are skipped and listed in {@link
+   * #problems()}.
+   *
+   * @throws IOException when a store file exists but cannot be read
+   */
+  public static AdvisoryDatabase load(Path dataDir) throws IOException {
+    List<Advisory> all = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (Ecosystem e : Ecosystem.values()) {
+      all.addAll(readStoreFile(dataDir, e, problems));
+    }
+    String warning =
+        all.isEmpty()
+            ? "no advisory data in "
+                + dataDir
+                + ": run vigil osv import DIR|ZIP (OSV records, e.g. the OpenSSF"
+                + " malicious-packages osv/ folder) to enable known-malicious and vulnerability"
+                + " checks"
+            : null;
+    return new AdvisoryDatabase(all, problems, dataDir.toString(), warning);
+  }
+
+  /**
+   * Reads raw OSV records (directory tree or {@code .zip}) straight into memory, without writing a
+   * store; bad records are listed in {@link #problems()}.
+   */
+  public static AdvisoryDatabase fromOsvRecords(Path dirOrZip) throws IOException {
+    OsvImport.Parsed p = OsvImport.parseAll(dirOrZip, OsvImport.Limits.DEFAULTS);
+    List<String> problems = new ArrayList<>();
+    p.problems.forEach(x -> problems.add(x.toString()));
+    String warning = p.advisories.isEmpty() ? "no advisory records found in " + dirOrZip : null;
+    return new AdvisoryDatabase(p.advisories, problems, dirOrZip.toString(), warning);
+  }
+
+  static Path storeFile(Path dataDir, Ecosystem e) {
+    return dataDir.resolve(e.name().toLowerCase(Locale.ROOT) + ".jsonl.gz");
+  }
+
+  static List<Advisory> readStoreFile(Path dataDir, Ecosystem e, List<String> problems)
+      throws IOException {
+    Path f = storeFile(dataDir, e);
+    if (!Files.isRegularFile(f)) {
+      return List.of();
+    }
+    List<Advisory> out = new ArrayList<>();
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(f), 1 << 16), StandardCharsets.UTF_8),
+            1 << 16)) {
+      String line;
+      int n = 0;
+      while ((line = r.readLine()) != null) {
+        n++;
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          JsonNode node = OsvImport.JSON.readTree(line);
+          out.add(OsvRecords.fromStore(node, e));
+        } catch (IOException | OsvRecords.BadRecord ex) {
+          problems.add(
+              f
+                  + ":"
+                  + n
+                  + ": skipped a damaged stored advisory ("
+                  + ex.getMessage()
+                  + "); run vigil osv import again to rebuild the store");
+        }
+      }
+    } catch (java.util.zip.ZipException ex) {
+      throw new IOException(
+          f + " is not a gzip file (" + ex.getMessage() + "); delete it and run vigil osv import",
+          ex);
+    }
+    return out;
+  }
+
+  /** The name as the index keys it: PEP 503 for PyPI, lower case otherwise. */
+  static String normalize(Ecosystem e, String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    return e == Ecosystem.PYPI ? n.replaceAll("[-_.]+", "-") : n;
+  }
+
+  /**
+   * The advisories that apply to one package version: {@code known-malicious} findings (CRITICAL,
+   * category SUPPLY_CHAIN) and {@code known-vulnerability} findings (severity from the record,
+   * category VULNERABILITY). With an empty {@code version} only records that cover every version of
+   * the package apply.
+   */
+  public List<Finding> findings(Ecosystem ecosystem, String name, String version) {
+    Objects.requireNonNull(ecosystem, "ecosystem");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(version, "version");
+    List<Advisory> candidates =
+        byName
+            .getOrDefault(ecosystem, Map.of())
+            .getOrDefault(normalize(ecosystem, name), List.of());
+    List<Finding> out = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (Advisory a : candidates) {
+      if (seen.contains(a.id())) {
+        continue;
+      }
+      String key = normalize(ecosystem, name);
+      boolean hit = false;
+      for (Advisory.Affected x : a.affected()) {
+        if (normalize(ecosystem, x.name()).equals(key) && Matching.affects(ecosystem, x, version)) {
+          hit = true;
+          break;
+        }
+      }
+      if (hit) {
+        seen.add(a.id());
+        out.add(finding(a, name, version));
+      }
+    }
+    out.sort(Comparator.comparing(Finding::severity).reversed());
+    return out;
+  }
+
+  private static Finding finding(Advisory a, String name, String version) {
+    boolean mal = a.kind() == AdvisoryKind.MALICIOUS;
+    StringBuilder ev = new StringBuilder(a.id());
+    ev.append(": ")
+        .append(
+            a.summary().isEmpty() ? (mal ? "malicious package" : "vulnerability") : a.summary());
+    ev.append(" (")
+        .append(name)
+        .append(version.isEmpty() ? ", every version" : " " + version)
+        .append(')');
+    if (!a.aliases().isEmpty()) {
+      ev.append(" aliases ").append(String.join(", ", a.aliases()));
+    }
+    String evidence = ev.length() > 300 ? ev.substring(0, 299) + "…" : ev.toString();
+    return new Finding(
+        mal ? "known-malicious" : "known-vulnerability",
+        mal ? ScoreCategory.SUPPLY_CHAIN : ScoreCategory.VULNERABILITY,
+        mal ? Severity.CRITICAL : a.severity(),
+        "",
+        0,
+        evidence,
+        a.why());
+  }
+
+  /** True when no advisory was loaded. */
+  public boolean isEmpty() {
+    return counts.isEmpty();
+  }
+
+  /** When empty: what to run to get advisory data. */
+  public Optional<String> warning() {
+    return isEmpty() ? Optional.ofNullable(emptyWarning) : Optional.empty();
+  }
+
+  /** Advisories per ecosystem and kind. */
+  public Map<Ecosystem, Map<AdvisoryKind, Integer>> counts() {
+    return counts;
+  }
+
+  /** All advisories loaded. */
+  public int size() {
+    return counts.values().stream()
+        .flatMap(m -> m.values().stream())
+        .mapToInt(Integer::intValue)
+        .sum();
+  }
+
+  /** Damaged records or store lines that were skipped. */
+  public List<String> problems() {
+    return problems;
+  }
+
+  /** Where the data came from (a store directory or a records folder). */
+  public String origin() {
+    return origin;
+  }
+
+  static Map<Ecosystem, Map<AdvisoryKind, Integer>> copyCounts(
+      Map<Ecosystem, Map<AdvisoryKind, Integer>> m) {
+    Map<Ecosystem, Map<AdvisoryKind, Integer>> out = new EnumMap<>(Ecosystem.class);
+    m.forEach((k, v) -> out.put(k, java.util.Collections.unmodifiableMap(new EnumMap<>(v))));
+    return java.util.Collections.unmodifiableMap(out);
+  }
+}
