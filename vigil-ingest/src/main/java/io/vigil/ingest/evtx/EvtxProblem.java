@@ -25,6 +25,11 @@ public record EvtxProblem(
     CHUNK_DAMAGED,
     /** A stored CRC32 does not match the bytes; the data was read anyway. */
     CHECKSUM_MISMATCH,
+    /**
+     * A record was read and delivered, but something about it is off (its trailing size copy
+     * differs from its header); its values may be incomplete.
+     */
+    RECORD_DAMAGED,
     /** A record could not be read (bad header, bad BinXML, a limit passed); it was skipped. */
     RECORD_SKIPPED,
     /** The file ends inside a chunk; the records before the cut were read. */

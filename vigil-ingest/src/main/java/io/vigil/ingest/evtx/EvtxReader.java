@@ -294,15 +294,6 @@ public final class EvtxReader {
                   + "; raise evtx.max-record-bytes if such records are expected";
         } else {
           size = (int) declared;
-          long copy = Values.u32(chunk, pos + size - 4);
-          if (copy != size) {
-            bad =
-                "the record's size is "
-                    + size
-                    + " at its start but "
-                    + copy
-                    + " at its end; the record is damaged";
-          }
         }
       }
       if (bad != null) {
@@ -323,6 +314,7 @@ public final class EvtxReader {
         pos = next;
         continue;
       }
+      long copy = Values.u32(chunk, pos + size - 4);
       Event event = null;
       try {
         XmlNode.Element root = parser.parseRecord(pos + RECORD_HEADER_SIZE, pos + size - 4);
@@ -348,6 +340,19 @@ public final class EvtxReader {
             "internal error while reading the record ("
                 + e
                 + "); record skipped, please report this with the file");
+      }
+      if (event != null && copy != size) {
+        problem(
+            EvtxProblem.Kind.RECORD_DAMAGED,
+            index,
+            id,
+            fileOffset + pos,
+            "the record's size is "
+                + size
+                + " at its start but "
+                + copy
+                + " at its end; its BinXML was read and the event delivered, but its values may be"
+                + " incomplete");
       }
       if (event != null) {
         eventCount++;
