@@ -221,11 +221,20 @@ public final class LogReader {
     }
   }
 
+  /** Reads decompressed data (a gzip stream, a zip entry). */
   private void readEntry(InputStream in, String origin, LogSink sink, Budget budget, int depth)
       throws IOException {
-    BufferedInputStream buffered =
-        new BufferedInputStream(budget.count(in), InputFormat.PEEK_BYTES);
-    readStream(buffered, peek(buffered), origin, sink, budget, depth);
+    DeferredErrorStream data = new DeferredErrorStream(budget.count(in));
+    BufferedInputStream buffered = new BufferedInputStream(data, InputFormat.PEEK_BYTES);
+    try {
+      readStream(buffered, peek(buffered), origin, sink, budget, depth);
+    } catch (IOException e) {
+      // An early end seen by a record reader is better told by the decompressor's own error.
+      throw data.error() != null ? data.error() : e;
+    }
+    if (data.error() != null) {
+      throw data.error();
+    }
   }
 
   /** Reads a stream of any recognised format; archives recurse. */
@@ -248,6 +257,8 @@ public final class LogReader {
       case GZIP -> {
         try {
           readEntry(new GZIPInputStream(in, 64 * 1024), origin, sink, budget, depth + 1);
+        } catch (LimitException e) {
+          throw e;
         } catch (java.io.EOFException e) {
           throw new IOException(
               "the gzip data ends early (truncated file?); the records before that point were"
@@ -315,11 +326,30 @@ public final class LogReader {
             ReadLimits.MAX_ARCHIVE_ENTRIES));
   }
 
+  /**
+   * The first bytes of a stream, which is then rewound. A read error while peeking (a truncated
+   * gzip) is not raised here: the format is told from the bytes before it, and the record reader
+   * meets the error again after reading the records before it.
+   */
   private static byte[] peek(BufferedInputStream in) throws IOException {
     in.mark(InputFormat.PEEK_BYTES);
-    byte[] head = in.readNBytes(InputFormat.PEEK_BYTES);
+    byte[] head = new byte[InputFormat.PEEK_BYTES];
+    int n = 0;
+    try {
+      while (n < head.length) {
+        int r = in.read(head, n, head.length - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+      }
+    } catch (LimitException e) {
+      throw e;
+    } catch (IOException e) {
+      // met again by the record reader
+    }
     in.reset();
-    return head;
+    return n == head.length ? head : java.util.Arrays.copyOf(head, n);
   }
 
   private static String message(IOException e) {
@@ -386,15 +416,6 @@ public final class LogReader {
                 ReadLimits.MAX_EXPANDED_BYTES,
                 ReadLimits.MAX_EXPANDED_BYTES));
       }
-    }
-  }
-
-  /** A limit on a whole input was passed: the rest of that input is not read. */
-  private static final class LimitException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    LimitException(String message) {
-      super(message);
     }
   }
 
