@@ -34,8 +34,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code vigil hunt}: offline detection over log files. Loads Sigma rules, streams the inputs
  * through the engine on several threads and writes one detection per line, in input order, then a
- * summary on standard error. With no arguments it hunts with the starter rules over the example
- * log that ships with Vigil.
+ * summary on standard error. With no arguments it hunts with the starter rules over the example log
+ * that ships with Vigil.
  */
 @Command(
     name = "hunt",
@@ -77,8 +77,9 @@ final class HuntCommand implements Callable<Integer> {
   @Option(
       names = "--min-level",
       paramLabel = "LEVEL",
-      description = "Only detections of this level or above:"
-          + " informational, low, medium, high, critical.")
+      description =
+          "Only detections of this level or above:"
+              + " informational, low, medium, high, critical.")
   String minLevel;
 
   @Option(

@@ -59,8 +59,10 @@ final class HuntFields {
           "eventName",
           "query");
 
-  private static final List<String> PREFIXES = List.of("", "Event.EventData.", "winlog.event_data.");
-  private static final Pattern SPACE_DATE = Pattern.compile("^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}.*");
+  private static final List<String> PREFIXES =
+      List.of("", "Event.EventData.", "winlog.event_data.");
+  private static final Pattern SPACE_DATE =
+      Pattern.compile("^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}.*");
   private static final Pattern WHITESPACE = Pattern.compile("[\\r\\n\\t]+");
 
   private HuntFields() {}

@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * Facts about Sigma levels and ATT&CK tactics that hunt output sorts and counts by. The tactic
- * short names are those of MITRE ATT&CK Enterprise (TA0043 ... TA0040), in kill-chain order;
- * Sigma writes them as tags {@code attack.<short-name>}, often with underscores.
+ * short names are those of MITRE ATT&CK Enterprise (TA0043 ... TA0040), in kill-chain order; Sigma
+ * writes them as tags {@code attack.<short-name>}, often with underscores.
  */
 final class HuntLevels {
   /** Sigma levels from least to most severe. */

@@ -89,8 +89,7 @@ sealed interface HuntOutput permits HuntOutput.Table, HuntOutput.Csv, HuntOutput
   record Csv(Writer out) implements HuntOutput {
     @Override
     public void begin() throws IOException {
-      out.write(
-          "timestamp,level,rule_id,rule_title,tags,host,detail,source_file,source_index\r\n");
+      out.write("timestamp,level,rule_id,rule_title,tags,host,detail,source_file,source_index\r\n");
     }
 
     @Override

@@ -23,10 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Hunt's threads: one reader thread reads records into batches; N worker threads parse and match
- * a batch each; the calling thread takes the batches' results <em>in the order they were read</em>
- * and hands their detections on. So output is in input order whatever the thread count, and
- * memory is bounded: at most {@code threads * BATCHES_PER_THREAD + 1} batches are in flight, and the
+ * Hunt's threads: one reader thread reads records into batches; N worker threads parse and match a
+ * batch each; the calling thread takes the batches' results <em>in the order they were read</em>
+ * and hands their detections on. So output is in input order whatever the thread count, and memory
+ * is bounded: at most {@code threads * BATCHES_PER_THREAD + 1} batches are in flight, and the
  * reader waits when the writer falls behind.
  */
 final class HuntPipeline {
@@ -98,7 +98,9 @@ final class HuntPipeline {
       Thread.currentThread().interrupt();
       throw new CancellationException("interrupted");
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } finally {
       if (!done) {
         sink.cancelled = true;

@@ -50,9 +50,7 @@ final class HuntProblems {
                 "vigil hunt: (further %s are counted, not shown)",
                 problem.kind() == ReadProblem.Kind.RECORD
                     ? "bad records"
-                    : problem.kind() == ReadProblem.Kind.INPUT
-                        ? "unreadable inputs"
-                        : "notes"));
+                    : problem.kind() == ReadProblem.Kind.INPUT ? "unreadable inputs" : "notes"));
       }
       err.flush();
     }

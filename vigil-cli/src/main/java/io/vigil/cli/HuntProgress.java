@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A one-line progress display on standard error, redrawn a few times a second, shown only when
- * standard error is a terminal: bytes of input files done as a bar, events, speed, detections.
- * When stderr is redirected, nothing is drawn and {@link #clearLine()} does nothing.
+ * standard error is a terminal: bytes of input files done as a bar, events, speed, detections. When
+ * stderr is redirected, nothing is drawn and {@link #clearLine()} does nothing.
  */
 final class HuntProgress implements AutoCloseable {
   private static final long REDRAW_MILLIS = 250;

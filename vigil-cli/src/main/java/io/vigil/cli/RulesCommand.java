@@ -39,8 +39,9 @@ final class RulesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("vigil rules: say what to do: 'vigil rules check PATH...' or 'vigil rules test RULE"
-        + " EVENTS...'.");
+    err.println(
+        "vigil rules: say what to do: 'vigil rules check PATH...' or 'vigil rules test RULE"
+            + " EVENTS...'.");
     spec.commandLine().usage(err);
     return 2;
   }
@@ -76,7 +77,9 @@ final class RulesCommand implements Callable<Integer> {
         }
       }
       if (placeholders != null && HuntCommand.unreadable(placeholders) != null) {
-        return "cannot read placeholders " + placeholders + ": "
+        return "cannot read placeholders "
+            + placeholders
+            + ": "
             + HuntCommand.unreadable(placeholders);
       }
       return null;
@@ -268,8 +271,7 @@ final class RulesCommand implements Callable<Integer> {
         err.println("vigil rules test: no rule loaded from " + rule + "; fix the problems above.");
         return 1;
       }
-      LogReader.Result read =
-          new LogReader(new JsonEventParser(set.schema())).readAll(events);
+      LogReader.Result read = new LogReader(new JsonEventParser(set.schema())).readAll(events);
       for (ReadProblem p : read.problems()) {
         err.println("vigil rules test: " + p);
       }

@@ -52,8 +52,7 @@ class HuntCommandTest {
         "{\"TimeCreated\":\"2020-10-18 07:50:06.220\",\"EventID\":1,"
             + "\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Hostname\":\"pc1\","
             + "\"Image\":\"C:\\\\Windows\\\\System32\\\\whoami.exe\",\"Extra\":{\"a\":[1,2]}}";
-    Path log =
-        write("log.jsonl", sysmon1("C:\\\\Windows\\\\notepad.exe") + "\n" + fired + "\n");
+    Path log = write("log.jsonl", sysmon1("C:\\\\Windows\\\\notepad.exe") + "\n" + fired + "\n");
 
     HuntRun run =
         HuntRun.of("hunt", "--rules", rules.toString(), "--format", "jsonl", log.toString());
@@ -82,7 +81,8 @@ class HuntCommandTest {
             "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
                 + "\"Image\":\"C:\\\\x.exe\",\"CommandLine\":\"x.exe \\\"secret, file\\\"\"}\n");
 
-    HuntRun run = HuntRun.of("hunt", "--rules", rules.toString(), "--format", "csv", log.toString());
+    HuntRun run =
+        HuntRun.of("hunt", "--rules", rules.toString(), "--format", "csv", log.toString());
 
     assertThat(run.exit()).as(run.toString()).isZero();
     assertThat(run.out())
@@ -119,10 +119,24 @@ class HuntCommandTest {
 
     HuntRun one =
         HuntRun.of(
-            "hunt", "--threads", "1", "--format", "csv", "--rules", rules.toString(), log.toString());
+            "hunt",
+            "--threads",
+            "1",
+            "--format",
+            "csv",
+            "--rules",
+            rules.toString(),
+            log.toString());
     HuntRun four =
         HuntRun.of(
-            "hunt", "--threads", "4", "--format", "csv", "--rules", rules.toString(), log.toString());
+            "hunt",
+            "--threads",
+            "4",
+            "--format",
+            "csv",
+            "--rules",
+            rules.toString(),
+            log.toString());
 
     assertThat(one.exit()).isZero();
     assertThat(four.out()).isEqualTo(one.out());
@@ -194,7 +208,8 @@ class HuntCommandTest {
   @Test
   void hunt_someRulesBroken_countAndFirstProblemsThenHuntsWithTheRest() throws IOException {
     Path rules = rule("good.yml", "CommandLine|contains: 'fire'", "high");
-    Files.writeString(rules.resolve("bad.yml"), "title: Bad\nid: x\ndetection:\n  condition: nope\n");
+    Files.writeString(
+        rules.resolve("bad.yml"), "title: Bad\nid: x\ndetection:\n  condition: nope\n");
     Path log =
         write(
             "log.jsonl",
@@ -204,7 +219,10 @@ class HuntCommandTest {
     HuntRun run = HuntRun.of("hunt", "--rules", rules.toString(), log.toString());
 
     assertThat(run.exit()).as(run.toString()).isZero();
-    assertThat(run.err()).contains("rule problem").contains("bad.yml").contains("vigil rules check");
+    assertThat(run.err())
+        .contains("rule problem")
+        .contains("bad.yml")
+        .contains("vigil rules check");
     assertThat(run.out()).contains("Test good.yml");
   }
 

@@ -23,7 +23,8 @@ class HuntFieldsTest {
                 "{\"Event\":{\"System\":{\"TimeCreated\":{\"#attributes\":"
                     + "{\"SystemTime\":\"2019-03-19T23:34:27.123456Z\"}}}}}"))
         .isEqualTo("2019-03-19T23:34:27.123456Z");
-    assertThat(ts("{\"UtcTime\":\"2021-05-01 10:00:00.000\"}")).isEqualTo("2021-05-01T10:00:00.000");
+    assertThat(ts("{\"UtcTime\":\"2021-05-01 10:00:00.000\"}"))
+        .isEqualTo("2021-05-01T10:00:00.000");
     assertThat(ts("{\"eventTime\":\"2023-07-10T12:00:00Z\"}")).isEqualTo("2023-07-10T12:00:00Z");
     assertThat(ts("{\"ts\":1521911721.5}")).isEqualTo("2018-03-24T17:15:21.500Z");
     assertThat(ts("{\"timestamp\":1521911721500}")).isEqualTo("2018-03-24T17:15:21.500Z");
@@ -38,11 +39,11 @@ class HuntFieldsTest {
                     "{\"SourceImage\":\"a.exe\",\"TargetImage\":\"lsass.exe\","
                         + "\"GrantedAccess\":\"0x1010\"}")))
         .isEqualTo("a.exe -> lsass.exe (0x1010)");
-    assertThat(HuntFields.detail(event("{\"TargetObject\":\"HKLM\\\\Run\\\\x\",\"Details\":\"c\"}")))
+    assertThat(
+            HuntFields.detail(event("{\"TargetObject\":\"HKLM\\\\Run\\\\x\",\"Details\":\"c\"}")))
         .isEqualTo("HKLM\\Run\\x = c");
     assertThat(
-            HuntFields.detail(
-                event("{\"Event\":{\"EventData\":{\"CommandLine\":\"a\\r\\nb\"}}}")))
+            HuntFields.detail(event("{\"Event\":{\"EventData\":{\"CommandLine\":\"a\\r\\nb\"}}}")))
         .isEqualTo("a b");
   }
 

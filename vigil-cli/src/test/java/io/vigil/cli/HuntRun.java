@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Runs {@code vigil} in-process, as a user would, and captures its exit code, stdout and stderr. */
+/**
+ * Runs {@code vigil} in-process, as a user would, and captures its exit code, stdout and stderr.
+ */
 record HuntRun(int exit, String out, String err) {
   static synchronized HuntRun of(String... args) {
     PrintStream oldOut = System.out;

@@ -6,9 +6,9 @@ import java.io.InputStream;
 
 /**
  * Turns a read error of a decompressor (a truncated or corrupt archive) into the end of input and
- * keeps the error to be raised after the records before it were read. Without it, buffering
- * layers above (which read ahead in loops) would drop bytes they had already taken when the error
- * comes. A passed limit is not deferred.
+ * keeps the error to be raised after the records before it were read. Without it, buffering layers
+ * above (which read ahead in loops) would drop bytes they had already taken when the error comes. A
+ * passed limit is not deferred.
  */
 final class DeferredErrorStream extends FilterInputStream {
   private IOException error;

@@ -99,7 +99,9 @@ enum InputFormat {
   }
 
   private static int skipBomAndSpace(byte[] b, int i) {
-    if (i + 2 < b.length && (b[i] & 0xff) == 0xef && (b[i + 1] & 0xff) == 0xbb
+    if (i + 2 < b.length
+        && (b[i] & 0xff) == 0xef
+        && (b[i + 1] & 0xff) == 0xbb
         && (b[i + 2] & 0xff) == 0xbf) {
       i += 3;
     }
@@ -111,7 +113,8 @@ enum InputFormat {
 
   /** Says what an unrecognised input seems to be, for the note that it was skipped. */
   static String describeUnknown(byte[] head) {
-    if (head.length >= 8 && new String(head, 0, 8, StandardCharsets.ISO_8859_1).equals("ElfFile\0")) {
+    if (head.length >= 8
+        && new String(head, 0, 8, StandardCharsets.ISO_8859_1).equals("ElfFile\0")) {
       return "an EVTX file (binary Windows event log), which is not read yet; convert it to JSON"
           + " lines first (for example: evtx_dump -o jsonl FILE)";
     }

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.Reader;
 
 /**
- * Reads lines of at most a given length without ever holding a longer one: the rest of an
- * overlong line is read and dropped, and {@link #overlong()} says so. Line ends are {@code \n} or
- * {@code \r\n}.
+ * Reads lines of at most a given length without ever holding a longer one: the rest of an overlong
+ * line is read and dropped, and {@link #overlong()} says so. Line ends are {@code \n} or {@code
+ * \r\n}.
  */
 final class LineReader {
   private final Reader in;

@@ -31,9 +31,9 @@ import java.util.zip.ZipInputStream;
  * <p>Inputs: JSON lines; a JSON array of objects or objects one after another (compact or
  * pretty-printed); {@code .gz} files and every entry of {@code .zip} files holding those (archives
  * inside archives too, up to {@value #MAX_NESTING} levels); directories, walked recursively in
- * sorted order. Files of other formats are skipped with a {@link ReadProblem.Kind#SKIPPED} note.
- * An event's origin is its file, or {@code archive!entry}; its index is its line number (JSON
- * lines) or record number (arrays, concatenated objects).
+ * sorted order. Files of other formats are skipped with a {@link ReadProblem.Kind#SKIPPED} note. An
+ * event's origin is its file, or {@code archive!entry}; its index is its line number (JSON lines)
+ * or record number (arrays, concatenated objects).
  */
 public final class LogReader {
   /** How deep archives inside archives are opened. */
@@ -287,8 +287,8 @@ public final class LogReader {
   }
 
   /** A zip inside a zip or on standard input: entries in stream order. */
-  private void readZipStream(
-      InputStream in, String origin, LogSink sink, Budget budget, int depth) throws IOException {
+  private void readZipStream(InputStream in, String origin, LogSink sink, Budget budget, int depth)
+      throws IOException {
     ZipInputStream zip = new ZipInputStream(in);
     int count = 0;
     ZipEntry entry;

@@ -4,8 +4,8 @@ import io.vigil.event.Event;
 import io.vigil.event.EventParseException;
 
 /**
- * One record read from an input and not yet parsed: its text, where it came from, and the parser
- * of its format. Reading and parsing are separate so that a host reads on one thread and parses on
+ * One record read from an input and not yet parsed: its text, where it came from, and the parser of
+ * its format. Reading and parsing are separate so that a host reads on one thread and parses on
  * many.
  *
  * @param text the record's text (one JSON object)

@@ -3,8 +3,8 @@ package io.vigil.ingest;
 import java.util.Locale;
 
 /**
- * Limits on hostile input while reading, each a named setting with a safe default. A record or
- * file over a limit is reported as a {@link ReadProblem} that names the setting to raise.
+ * Limits on hostile input while reading, each a named setting with a safe default. A record or file
+ * over a limit is reported as a {@link ReadProblem} that names the setting to raise.
  *
  * @param maxLineChars longest JSON line, or longest single object of a JSON array or of
  *     concatenated objects, in characters ({@code ingest.max-line-chars}); longer ones are skipped

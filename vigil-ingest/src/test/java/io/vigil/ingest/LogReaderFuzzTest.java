@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class LogReaderFuzzTest {
   private static final int CASES = 600;
-  private static final byte[] SPICE = "{}[]\",:\\\n\r 0e-.tfnul\u00e9\0\u001f\u008b".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SPICE =
+      "{}[]\",:\\\n\r 0e-.tfnul\u00e9\0\u001f\u008b".getBytes(StandardCharsets.UTF_8);
 
   private final LogReader reader =
       new LogReader(

@@ -28,7 +28,8 @@ class LogReaderTest {
   @Test
   void read_jsonLines_eventsCarryFileAndLineNumber() throws IOException {
     Path file =
-        write("a.jsonl", "{\"EventID\":1,\"Image\":\"a.exe\"}\n\n{\"EventID\":2}\r\n{\"EventID\":3}");
+        write(
+            "a.jsonl", "{\"EventID\":1,\"Image\":\"a.exe\"}\n\n{\"EventID\":2}\r\n{\"EventID\":3}");
 
     LogReader.Result result = reader.readAll(List.of(file));
 
@@ -56,7 +57,10 @@ class LogReaderTest {
 
   @Test
   void read_concatenatedPrettyObjects_everyObjectIsAnEvent() throws IOException {
-    Path file = write("c.json", "{\n \"EventID\": 1\n}\n{\n \"EventID\": 2,\n \"Image\": \"y\"\n}{\"EventID\":3}");
+    Path file =
+        write(
+            "c.json",
+            "{\n \"EventID\": 1\n}\n{\n \"EventID\": 2,\n \"Image\": \"y\"\n}{\"EventID\":3}");
 
     LogReader.Result result = reader.readAll(List.of(file));
 
@@ -100,7 +104,8 @@ class LogReaderTest {
 
     assertThat(result.events())
         .extracting(e -> e.origin() + "#" + e.index())
-        .containsExactly(file + "!a/one.json#1", file + "!two.jsonl.gz#1", file + "!two.jsonl.gz#2");
+        .containsExactly(
+            file + "!a/one.json#1", file + "!two.jsonl.gz#1", file + "!two.jsonl.gz#2");
     assertThat(result.problems())
         .singleElement()
         .satisfies(
@@ -135,7 +140,8 @@ class LogReaderTest {
 
   @Test
   void read_malformedLine_isReportedWithLineAndReadingContinues() throws IOException {
-    Path file = write("bad.jsonl", "{\"EventID\":1}\n{\"EventID\": oops}\n[1,2]\n{\"EventID\":4}\n");
+    Path file =
+        write("bad.jsonl", "{\"EventID\":1}\n{\"EventID\": oops}\n[1,2]\n{\"EventID\":4}\n");
 
     LogReader.Result result = reader.readAll(List.of(file));
 
@@ -147,7 +153,10 @@ class LogReaderTest {
 
   @Test
   void read_overlongLine_isSkippedAndTheProblemNamesTheSetting() throws IOException {
-    LogReader small = new LogReader(new JsonEventParser(SCHEMA)::parse, ReadLimits.DEFAULT.with(ReadLimits.MAX_LINE_CHARS, "64"));
+    LogReader small =
+        new LogReader(
+            new JsonEventParser(SCHEMA)::parse,
+            ReadLimits.DEFAULT.with(ReadLimits.MAX_LINE_CHARS, "64"));
     Path file =
         write(
             "long.jsonl",
@@ -167,11 +176,16 @@ class LogReaderTest {
 
   @Test
   void read_overlongObjectInArray_isSkippedAndTheNextOneRead() throws IOException {
-    LogReader small = new LogReader(new JsonEventParser(SCHEMA)::parse, new ReadLimits(20_000, 1 << 20, 10));
+    LogReader small =
+        new LogReader(new JsonEventParser(SCHEMA)::parse, new ReadLimits(20_000, 1 << 20, 10));
     Path file =
         write(
             "a.json",
-            "[{\"EventID\":1},{\"Image\":\"" + "x".repeat(19_000) + "\",\"More\":\"" + "y".repeat(19_000) + "\"},{\"EventID\":3}]");
+            "[{\"EventID\":1},{\"Image\":\""
+                + "x".repeat(19_000)
+                + "\",\"More\":\""
+                + "y".repeat(19_000)
+                + "\"},{\"EventID\":3}]");
 
     LogReader.Result result = small.readAll(List.of(file));
 
@@ -207,7 +221,8 @@ class LogReaderTest {
     assertThat(result.events()).hasSize(1);
     assertThat(result.problems())
         .singleElement()
-        .satisfies(p -> assertThat(p.toString()).isEqualTo(missing + ": cannot read: no such file"));
+        .satisfies(
+            p -> assertThat(p.toString()).isEqualTo(missing + ": cannot read: no such file"));
   }
 
   @Test
@@ -227,7 +242,11 @@ class LogReaderTest {
   void read_truncatedGzip_keepsEarlierRecordsAndReportsTheCut() throws IOException {
     StringBuilder text = new StringBuilder();
     for (int i = 1; i <= 2000; i++) {
-      text.append("{\"EventID\":").append(i).append(",\"Image\":\"C:\\\\x").append(i).append(".exe\"}\n");
+      text.append("{\"EventID\":")
+          .append(i)
+          .append(",\"Image\":\"C:\\\\x")
+          .append(i)
+          .append(".exe\"}\n");
     }
     byte[] gz = gzip(text.toString());
     Path file = dir.resolve("cut.gz");
@@ -285,7 +304,11 @@ class LogReaderTest {
     assertThat(result.events()).hasSize(3);
     assertThat(result.problems())
         .singleElement()
-        .satisfies(p -> assertThat(p.message()).contains("more than 3 entries").contains("ingest.max-archive-entries"));
+        .satisfies(
+            p ->
+                assertThat(p.message())
+                    .contains("more than 3 entries")
+                    .contains("ingest.max-archive-entries"));
   }
 
   @Test
@@ -294,7 +317,8 @@ class LogReaderTest {
     List<ReadProblem> problems = new java.util.ArrayList<>();
 
     reader.read(
-        new ByteArrayInputStream("\uFEFF[{\"EventID\":1},{\"EventID\":2}]".getBytes(StandardCharsets.UTF_8)),
+        new ByteArrayInputStream(
+            "\uFEFF[{\"EventID\":1},{\"EventID\":2}]".getBytes(StandardCharsets.UTF_8)),
         "stdin",
         sink(records, problems));
 
