@@ -1,8 +1,6 @@
 package io.vigil.detect;
 
-import io.vigil.event.Event;
 import java.util.List;
-import java.util.Map;
 
 /** A compiled condition tree: selections inlined, evaluated against one event. */
 sealed interface Cond {
@@ -154,40 +152,42 @@ sealed interface Cond {
     }
   }
 
-  /** Field-less (keyword) search: any string value of the event; {@code all}: every keyword. */
-  record Keywords(ValueTest[] tests, boolean all) implements Cond {
+  /**
+   * Field-less (keyword) search: any string value of the event; {@code all}: every keyword. {@code
+   * ids} holds each test's id in the rule set's {@link KeywordIndex}, or -1 to test value by value.
+   */
+  record Keywords(ValueTest[] tests, boolean all, int[] ids) implements Cond {
     @Override
+    @SuppressWarnings("unchecked")
     public boolean eval(MatchContext ctx) {
-      Map<String, Object> fields = ctx.event.all();
-      if (all) {
-        for (ValueTest t : tests) {
-          if (!any(t, fields, ctx)) {
-            return false;
+      List<String>[] lower = null;
+      List<String> values = null;
+      for (int k = 0; k < tests.length; k++) {
+        boolean any;
+        if (ids[k] >= 0 && ctx.keywords != null) {
+          any = ctx.keywordFound(ids[k]);
+        } else {
+          if (values == null) {
+            lower = new List[1];
+            values = ctx.keywordValues(lower);
+          }
+          ValueTest t = tests[k];
+          any = false;
+          for (int i = 0; i < values.size() && !any; i++) {
+            any =
+                t instanceof ValueTest.Str s
+                    ? s.testText(values.get(i), lower[0].get(i))
+                    : t.test(values.get(i), -1, ctx);
           }
         }
-        return true;
-      }
-      for (ValueTest t : tests) {
-        if (any(t, fields, ctx)) {
+        if (all && !any) {
+          return false;
+        }
+        if (!all && any) {
           return true;
         }
       }
-      return false;
-    }
-
-    private static boolean any(ValueTest t, Map<String, Object> fields, MatchContext ctx) {
-      for (Object v : fields.values()) {
-        if (v instanceof List<?> list) {
-          for (Object e : list) {
-            if (e != Event.NULL && t.test(e, -1, ctx)) {
-              return true;
-            }
-          }
-        } else if (v != Event.NULL && t.test(v, -1, ctx)) {
-          return true;
-        }
-      }
-      return false;
+      return all;
     }
   }
 }

@@ -286,9 +286,15 @@ final class DetectionCompiler {
       if (!(v instanceof ScalarNode s) || Yaml.isNull(v)) {
         throw new RuleException(v, "a keyword must be a value, found " + Yaml.kind(v));
       }
-      tests.add(intern(stringTest(s, "keyword", effective, mods.contains("cased"), true)));
+      tests.add(
+          intern(
+              mods.contains("re")
+                  ? regex(s, "keyword", mods)
+                  : stringTest(s, "keyword", effective, mods.contains("cased"), true)));
     }
-    return new Cond.Keywords(tests.toArray(ValueTest[]::new), mods.contains("all"));
+    int[] ids = new int[tests.size()];
+    java.util.Arrays.fill(ids, -1);
+    return new Cond.Keywords(tests.toArray(ValueTest[]::new), mods.contains("all"), ids);
   }
 
   private ValueTest valueTest(ScalarNode v, String key, List<String> mods, boolean cased)

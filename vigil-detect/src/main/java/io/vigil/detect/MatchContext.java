@@ -19,6 +19,33 @@ final class MatchContext {
   private String[] lower = new String[0];
   private int[] stamp = new int[0];
 
+  private final java.util.ArrayList<String> keywordOriginal = new java.util.ArrayList<>();
+  private final java.util.ArrayList<String> keywordLower = new java.util.ArrayList<>();
+  private int keywordGeneration = -1;
+
+  KeywordIndex keywords;
+  private int[] keywordFound = new int[0];
+  private int scannedGeneration = -1;
+
+  /** Whether the indexed keyword occurs in any value of the event (one scan per event). */
+  boolean keywordFound(int id) {
+    if (scannedGeneration != generation) {
+      if (keywordFound.length < keywords.size()) {
+        keywordFound = new int[keywords.size()];
+      }
+      @SuppressWarnings("unchecked")
+      java.util.List<String>[] lower = new java.util.List[1];
+      keywordValues(lower);
+      StringBuilder sb = new StringBuilder();
+      for (String v : lower[0]) {
+        sb.append(v).append('\u0000');
+      }
+      keywords.scan(sb.toString(), keywordFound, generation);
+      scannedGeneration = generation;
+    }
+    return keywordFound[id] == generation;
+  }
+
   void reset(Event e, int slots) {
     event = e;
     if (lower.length < slots) {
@@ -27,8 +54,46 @@ final class MatchContext {
     }
     if (++generation == 0) {
       java.util.Arrays.fill(stamp, 0);
+      java.util.Arrays.fill(keywordFound, 0);
+      scannedGeneration = -1;
+      keywordGeneration = -1;
       generation = 1;
     }
+  }
+
+  /**
+   * Every scalar value of the event as text (for keyword search), with lower-case forms at {@code
+   * lowerOut}; built once per event.
+   */
+  java.util.List<String> keywordValues(java.util.List<String>[] lowerOut) {
+    if (keywordGeneration != generation) {
+      keywordOriginal.clear();
+      keywordLower.clear();
+      for (Object v : event.all().values()) {
+        if (v instanceof java.util.List<?> list) {
+          for (Object x : list) {
+            addKeyword(x);
+          }
+        } else {
+          addKeyword(v);
+        }
+      }
+      if (keywordOriginal.isEmpty() && event.raw() != null && !event.raw().startsWith("{")) {
+        addKeyword(event.raw());
+      }
+      keywordGeneration = generation;
+    }
+    lowerOut[0] = keywordLower;
+    return keywordOriginal;
+  }
+
+  private void addKeyword(Object v) {
+    if (v == null || v == Event.NULL) {
+      return;
+    }
+    String s = ValueTest.text(v);
+    keywordOriginal.add(s);
+    keywordLower.add(s.toLowerCase(Locale.ROOT));
   }
 
   /** The lower-case form of a string value read from a slot (-1: not cached). */

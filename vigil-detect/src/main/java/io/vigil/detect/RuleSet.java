@@ -39,6 +39,7 @@ public final class RuleSet {
   private final Map<Rule, Group> groupOf;
   private final Field[] fields;
   private final Map<FieldSchema, int[]> foreign = new ConcurrentHashMap<>();
+  private final KeywordIndex keywords;
 
   private RuleSet(
       FieldSchema schema,
@@ -46,7 +47,9 @@ public final class RuleSet {
       Group[] groups,
       Map<Rule, RuleLoader.Compiled> byRule,
       Map<Rule, Group> groupOf,
-      Field[] fields) {
+      Field[] fields,
+      KeywordIndex keywords) {
+    this.keywords = keywords;
     this.schema = schema;
     this.rules = rules;
     this.groups = groups;
@@ -146,6 +149,13 @@ public final class RuleSet {
         }
       }
     }
+    KeywordIndex index = new KeywordIndex();
+    for (RuleLoader.Compiled c : loader.compiled) {
+      indexKeywords(c.cond, index);
+    }
+    if (index.size() > 0) {
+      index.build();
+    }
     RuleSet set =
         new RuleSet(
             schema,
@@ -153,13 +163,42 @@ public final class RuleSet {
             groups.toArray(Group[]::new),
             byRule,
             groupOf,
-            fields.toArray(Field[]::new));
+            fields.toArray(Field[]::new),
+            index.size() > 0 ? index : null);
     java.util.Comparator<RuleProblem> order =
-        java.util.Comparator.comparing((RuleProblem p) -> p.file() == null ? "" : p.file().toString())
+        java.util.Comparator.comparing(
+                (RuleProblem p) -> p.file() == null ? "" : p.file().toString())
             .thenComparingInt(RuleProblem::line);
     loader.errors.sort(order);
     loader.warnings.sort(order);
     return new LoadResult(set, loader.total, loader.errors, loader.warnings);
+  }
+
+  private static void indexKeywords(Cond c, KeywordIndex index) {
+    switch (c) {
+      case Cond.And a -> {
+        for (Cond p : a.parts()) {
+          indexKeywords(p, index);
+        }
+      }
+      case Cond.Or o -> {
+        for (Cond p : o.parts()) {
+          indexKeywords(p, index);
+        }
+      }
+      case Cond.Not n -> indexKeywords(n.inner(), index);
+      case Cond.Named n -> indexKeywords(n.inner(), index);
+      case Cond.Keywords k -> {
+        for (int i = 0; i < k.tests().length; i++) {
+          if (k.tests()[i] instanceof ValueTest.Str s
+              && s.kind() == ValueTest.Str.Kind.CONTAINS
+              && !s.cased()) {
+            k.ids()[i] = index.add(s.needle());
+          }
+        }
+      }
+      default -> {}
+    }
   }
 
   /** Every event path that a compiled rule or log-source condition reads. */
@@ -195,6 +234,7 @@ public final class RuleSet {
   private MatchContext begin(Event event) {
     MatchContext ctx = CONTEXT.get();
     ctx.reset(event, schema.size());
+    ctx.keywords = keywords;
     ctx.slotMap =
         event.schema() == schema ? null : foreign.computeIfAbsent(event.schema(), this::translate);
     return ctx;

@@ -123,6 +123,15 @@ sealed interface ValueTest {
           s = s.toLowerCase(Locale.ROOT);
         }
       }
+      return compare(s);
+    }
+
+    /** Tests a string whose lower-case form is already known. */
+    boolean testText(String original, String lower) {
+      return compare(cased ? original : lower);
+    }
+
+    private boolean compare(String s) {
       return switch (kind) {
         case EXACT -> s.equals(needle);
         case PREFIX -> s.startsWith(needle);

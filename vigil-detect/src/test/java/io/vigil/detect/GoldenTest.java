@@ -55,7 +55,15 @@ class GoldenTest {
         }
         for (String n : names) {
           if (!REQUIRED.contains(n) && !OPTIONAL.contains(n)) {
-            problems.add(p + ": orphaned file " + n + " (expected only " + REQUIRED + " and " + OPTIONAL + ")");
+            problems.add(
+                p
+                    + ": orphaned file "
+                    + n
+                    + " (expected only "
+                    + REQUIRED
+                    + " and "
+                    + OPTIONAL
+                    + ")");
           }
         }
       }
@@ -73,7 +81,9 @@ class GoldenTest {
             ? LoadOptions.readPlaceholders(dir.resolve("placeholders.yml"))
             : Map.of();
     LoadResult result =
-        RuleSet.load(List.of(dir.resolve("rule.yml")), LoadOptions.defaults().withPlaceholders(placeholders));
+        RuleSet.load(
+            List.of(dir.resolve("rule.yml")),
+            LoadOptions.defaults().withPlaceholders(placeholders));
     if (expected.startsWith("error:")) {
       String text = expected.substring("error:".length()).strip();
       assertThat(result.errors()).hasSize(1);

@@ -23,9 +23,14 @@ class RuleSetTest {
   }
 
   private static String rule(String id, String detection) {
-    return "title: t " + id + "\nid: " + id + "\nlevel: High\nstatus: test\nauthor: someone\n"
+    return "title: t "
+        + id
+        + "\nid: "
+        + id
+        + "\nlevel: High\nstatus: test\nauthor: someone\n"
         + "tags:\n  - attack.execution\n  - attack.t1059\nreferences:\n  - https://example.com\n"
-        + "logsource:\n  product: windows\n  category: process_creation\ndetection:\n" + detection;
+        + "logsource:\n  product: windows\n  category: process_creation\ndetection:\n"
+        + detection;
   }
 
   private static Event event(RuleSet rules, String json) {
@@ -34,12 +39,26 @@ class RuleSetTest {
 
   @Test
   void load_brokenRules_reportsFileLineIdAndReasonAndLoadsTheRest() throws IOException {
-    Path good = write("a/good.yml", rule("good-1", "  sel:\n    Image|endswith: '\\cmd.exe'\n  condition: sel\n"));
-    Path modifier = write("a/modifier.yml", rule("bad-mod", "  sel:\n    Image|endswith|foo: x\n  condition: sel\n"));
-    Path regex = write("a/regex.yml", rule("bad-re", "  sel:\n    CommandLine|re: '(?<=a)b'\n  condition: sel\n"));
-    Path cond = write("b/cond.yml", rule("bad-cond", "  sel:\n    Image: x\n  condition: sel and (sel\n"));
+    Path good =
+        write(
+            "a/good.yml",
+            rule("good-1", "  sel:\n    Image|endswith: '\\cmd.exe'\n  condition: sel\n"));
+    Path modifier =
+        write(
+            "a/modifier.yml",
+            rule("bad-mod", "  sel:\n    Image|endswith|foo: x\n  condition: sel\n"));
+    Path regex =
+        write(
+            "a/regex.yml",
+            rule("bad-re", "  sel:\n    CommandLine|re: '(?<=a)b'\n  condition: sel\n"));
+    Path cond =
+        write("b/cond.yml", rule("bad-cond", "  sel:\n    Image: x\n  condition: sel and (sel\n"));
     Path yaml = write("b/yaml.yml", "title: broken\nid: bad-yaml\ndetection:\n  sel: [a, b\n");
-    Path nameRef = write("b/name.yml", rule("bad-name", "  selection:\n    Image: x\n  condition: selection and not filter\n"));
+    Path nameRef =
+        write(
+            "b/name.yml",
+            rule(
+                "bad-name", "  selection:\n    Image: x\n  condition: selection and not filter\n"));
 
     LoadResult r = RuleSet.load(List.of(dir), LoadOptions.defaults());
 
@@ -70,7 +89,9 @@ class RuleSetTest {
     assertThat(r.errors().get(4).file()).isEqualTo(yaml);
     assertThat(r.errors().get(4).ruleId()).isEqualTo("bad-yaml");
     assertThat(r.errors().get(4).line()).isEqualTo(5);
-    assertThat(r.errors().get(4).message()).startsWith("not valid YAML: ").endsWith("fix the YAML syntax at this line");
+    assertThat(r.errors().get(4).message())
+        .startsWith("not valid YAML: ")
+        .endsWith("fix the YAML syntax at this line");
     assertThat(good).exists();
   }
 
@@ -95,29 +116,48 @@ class RuleSetTest {
 
   @Test
   void load_actionGlobalDocuments_isAnExplicitError() throws IOException {
-    write("g.yml", "action: global\ntitle: x\n---\n" + rule("r", "  sel:\n    Image: x\n  condition: sel\n"));
+    write(
+        "g.yml",
+        "action: global\ntitle: x\n---\n" + rule("r", "  sel:\n    Image: x\n  condition: sel\n"));
     LoadResult r = RuleSet.load(List.of(dir), LoadOptions.defaults());
-    assertThat(r.errors()).singleElement().satisfies(e -> {
-      assertThat(e.line()).isEqualTo(1);
-      assertThat(e.message()).startsWith("multi-document rules ('action: global', Sigma v1) are not supported");
-    });
+    assertThat(r.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.line()).isEqualTo(1);
+              assertThat(e.message())
+                  .startsWith(
+                      "multi-document rules ('action: global', Sigma v1) are not supported");
+            });
   }
 
   @Test
   void load_overLimits_errorsNameTheSetting() throws IOException {
     write("deep.yml", rule("deep", "  sel:\n    Image: x\n  condition: sel\n"));
-    write("re.yml", rule("long-re", "  sel:\n    Image|re: '" + "a".repeat(50) + "'\n  condition: sel\n"));
+    write(
+        "re.yml",
+        rule("long-re", "  sel:\n    Image|re: '" + "a".repeat(50) + "'\n  condition: sel\n"));
     LoadResult r =
-        RuleSet.load(List.of(dir), LoadOptions.defaults().withLimits(new Limits(1 << 20, 2, 10, 20, 100)));
-    assertThat(r.errors()).extracting(RuleProblem::message)
+        RuleSet.load(
+            List.of(dir), LoadOptions.defaults().withLimits(new Limits(1 << 20, 2, 10, 20, 100)));
+    assertThat(r.errors())
+        .extracting(RuleProblem::message)
         .anySatisfy(m -> assertThat(m).contains("sigma.max-yaml-depth"))
         .anySatisfy(m -> assertThat(m).contains("sigma.max-yaml-depth"));
     LoadResult r2 =
-        RuleSet.load(List.of(dir.resolve("re.yml")), LoadOptions.defaults().withLimits(new Limits(1 << 20, 32, 10, 20, 100)));
-    assertThat(r2.errors()).singleElement().satisfies(e -> assertThat(e.message()).contains("sigma.max-regex-length"));
+        RuleSet.load(
+            List.of(dir.resolve("re.yml")),
+            LoadOptions.defaults().withLimits(new Limits(1 << 20, 32, 10, 20, 100)));
+    assertThat(r2.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("sigma.max-regex-length"));
     LoadResult r3 =
-        RuleSet.load(List.of(dir.resolve("re.yml")), LoadOptions.defaults().withLimits(new Limits(100, 32, 10, 200, 100)));
-    assertThat(r3.errors()).singleElement().satisfies(e -> assertThat(e.message()).contains("sigma.max-file-chars"));
+        RuleSet.load(
+            List.of(dir.resolve("re.yml")),
+            LoadOptions.defaults().withLimits(new Limits(100, 32, 10, 200, 100)));
+    assertThat(r3.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("sigma.max-file-chars"));
   }
 
   @Test
@@ -128,7 +168,9 @@ class RuleSetTest {
     }
     write("bomb.yml", sb.toString());
     LoadResult r = RuleSet.load(List.of(dir), LoadOptions.defaults());
-    assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.message()).contains("sigma.max-yaml-aliases"));
+    assertThat(r.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("sigma.max-yaml-aliases"));
   }
 
   @Test
@@ -136,16 +178,23 @@ class RuleSetTest {
     write("m.yml", rule("meta-1", "  sel:\n    Image|endswith: '\\cmd.exe'\n  condition: sel\n"));
     RuleSet rules = RuleSet.load(List.of(dir), LoadOptions.defaults()).ruleSet();
     List<Detection> d =
-        rules.match(event(rules, "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\cmd.exe\"}"));
-    assertThat(d).singleElement().satisfies(x -> {
-      assertThat(x.rule().id()).isEqualTo("meta-1");
-      assertThat(x.rule().level()).isEqualTo("high");
-      assertThat(x.rule().status()).isEqualTo("test");
-      assertThat(x.rule().tags()).containsExactly("attack.execution", "attack.t1059");
-      assertThat(x.rule().author()).isEqualTo("someone");
-      assertThat(x.rule().references()).containsExactly("https://example.com");
-      assertThat(x.rule().logsource()).isEqualTo(new LogSource("windows", "process_creation", null));
-    });
+        rules.match(
+            event(
+                rules,
+                "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\cmd.exe\"}"));
+    assertThat(d)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.rule().id()).isEqualTo("meta-1");
+              assertThat(x.rule().level()).isEqualTo("high");
+              assertThat(x.rule().status()).isEqualTo("test");
+              assertThat(x.rule().tags()).containsExactly("attack.execution", "attack.t1059");
+              assertThat(x.rule().author()).isEqualTo("someone");
+              assertThat(x.rule().references()).containsExactly("https://example.com");
+              assertThat(x.rule().logsource())
+                  .isEqualTo(new LogSource("windows", "process_creation", null));
+            });
     assertThat(rules.match(event(rules, "{\"EventID\":1}"))).isEmpty();
   }
 
@@ -155,7 +204,10 @@ class RuleSetTest {
     RuleSet rules = RuleSet.load(List.of(dir), LoadOptions.defaults()).ruleSet();
     Event e =
         new JsonEventParser(io.vigil.event.FieldSchema.of(List.of("Image", "Other")))
-            .parse("{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\cmd.exe\"}", "t", 1);
+            .parse(
+                "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\cmd.exe\"}",
+                "t",
+                1);
     assertThat(rules.match(e)).hasSize(1);
   }
 
@@ -169,12 +221,19 @@ class RuleSetTest {
             + "filter:\n  rules:\n    - r1\n    - missing-rule\n  selection:\n    User|startswith: 'adm_'\n  condition: not selection\n");
     LoadResult r = RuleSet.load(List.of(dir), LoadOptions.defaults());
     assertThat(r.errors()).isEmpty();
-    assertThat(r.warnings()).extracting(RuleProblem::message)
-        .anySatisfy(m -> assertThat(m).startsWith("filter names rules that are not loaded: missing-rule"));
+    assertThat(r.warnings())
+        .extracting(RuleProblem::message)
+        .anySatisfy(
+            m -> assertThat(m).startsWith("filter names rules that are not loaded: missing-rule"));
     RuleSet rules = r.ruleSet();
-    String base = "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\rar.exe\",\"User\":\"%s\"}";
-    assertThat(rules.match(event(rules, base.formatted("adm_bob")))).extracting(d -> d.rule().id()).containsExactly("r2");
-    assertThat(rules.match(event(rules, base.formatted("bob")))).extracting(d -> d.rule().id()).containsExactly("r1", "r2");
+    String base =
+        "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\rar.exe\",\"User\":\"%s\"}";
+    assertThat(rules.match(event(rules, base.formatted("adm_bob"))))
+        .extracting(d -> d.rule().id())
+        .containsExactly("r2");
+    assertThat(rules.match(event(rules, base.formatted("bob"))))
+        .extracting(d -> d.rule().id())
+        .containsExactly("r1", "r2");
   }
 
   @Test
@@ -186,19 +245,32 @@ class RuleSetTest {
             + "filter:\n  rules: any\n  selection:\n    User: x\n  condition: not selection\n");
     LoadResult r = RuleSet.load(List.of(dir), LoadOptions.defaults());
     RuleSet rules = r.ruleSet();
-    assertThat(rules.match(event(rules, "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\rar.exe\",\"User\":\"x\"}")))
+    assertThat(
+            rules.match(
+                event(
+                    rules,
+                    "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\rar.exe\",\"User\":\"x\"}")))
         .hasSize(1);
-    assertThat(r.warnings()).extracting(RuleProblem::message).anySatisfy(m -> assertThat(m).startsWith("filter applies to no rule"));
+    assertThat(r.warnings())
+        .extracting(RuleProblem::message)
+        .anySatisfy(m -> assertThat(m).startsWith("filter applies to no rule"));
   }
 
   @Test
   void filter_byRuleName_applies() throws IOException {
-    write("r1.yml", "name: rar_usage\n" + rule("r1", "  sel:\n    Image|endswith: '\\rar.exe'\n  condition: sel\n"));
+    write(
+        "r1.yml",
+        "name: rar_usage\n"
+            + rule("r1", "  sel:\n    Image|endswith: '\\rar.exe'\n  condition: sel\n"));
     write(
         "f.yml",
         "title: f\nlogsource:\n  product: windows\nfilter:\n  rules: rar_usage\n  sel:\n    User: x\n  condition: not sel\n");
     RuleSet rules = RuleSet.load(List.of(dir), LoadOptions.defaults()).ruleSet();
-    assertThat(rules.match(event(rules, "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\rar.exe\",\"User\":\"x\"}")))
+    assertThat(
+            rules.match(
+                event(
+                    rules,
+                    "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\rar.exe\",\"User\":\"x\"}")))
         .isEmpty();
   }
 
@@ -212,35 +284,65 @@ class RuleSetTest {
     write(
         "rules/l.yml",
         "title: l\nid: lin-1\nlogsource:\n  product: linux\n  category: process_creation\ndetection:\n  sel:\n    Image|endswith: /bash\n    CommandLine|contains: curl\n  condition: sel\n");
-    LoadResult r = RuleSet.load(List.of(dir.resolve("rules")), LoadOptions.defaults().withMappingFiles(List.of(mapping)));
+    LoadResult r =
+        RuleSet.load(
+            List.of(dir.resolve("rules")),
+            LoadOptions.defaults().withMappingFiles(List.of(mapping)));
     assertThat(r.errors()).isEmpty();
     assertThat(r.warnings()).isEmpty();
     RuleSet rules = r.ruleSet();
-    assertThat(rules.match(event(rules, "{\"event\":{\"type\":\"start\"},\"process\":{\"executable\":\"/bin/bash\",\"CommandLine\":\"curl x\"}}"))).hasSize(1);
-    assertThat(rules.match(event(rules, "{\"event\":{\"type\":\"end\"},\"process\":{\"executable\":\"/bin/bash\",\"CommandLine\":\"curl x\"}}"))).isEmpty();
+    assertThat(
+            rules.match(
+                event(
+                    rules,
+                    "{\"event\":{\"type\":\"start\"},\"process\":{\"executable\":\"/bin/bash\",\"CommandLine\":\"curl x\"}}")))
+        .hasSize(1);
+    assertThat(
+            rules.match(
+                event(
+                    rules,
+                    "{\"event\":{\"type\":\"end\"},\"process\":{\"executable\":\"/bin/bash\",\"CommandLine\":\"curl x\"}}")))
+        .isEmpty();
   }
 
   @Test
   void load_unmappedLogsources_oneSummaryWarning() throws IOException {
     for (int i = 0; i < 5; i++) {
-      write("u" + i + ".yml", "title: u\nid: u" + i + "\nlogsource:\n  product: zeek\n  service: dns\ndetection:\n  sel:\n    query: x\n  condition: sel\n");
+      write(
+          "u" + i + ".yml",
+          "title: u\nid: u"
+              + i
+              + "\nlogsource:\n  product: zeek\n  service: dns\ndetection:\n  sel:\n    query: x\n  condition: sel\n");
     }
     LoadResult r = RuleSet.load(List.of(dir), LoadOptions.defaults());
-    assertThat(r.warnings()).singleElement().satisfies(w ->
-        assertThat(w.message()).startsWith("5 rules in 1 log sources have no mapping entry and apply to every event without a log-source check: product=zeek service=dns (5)"));
+    assertThat(r.warnings())
+        .singleElement()
+        .satisfies(
+            w ->
+                assertThat(w.message())
+                    .startsWith(
+                        "5 rules in 1 log sources have no mapping entry and apply to every event without a log-source check: product=zeek service=dns (5)"));
   }
 
   @Test
   void explain_firingAndNotFiring_showsSeenAndExpected() throws IOException {
     write(
         "e.yml",
-        rule("ex-1", "  selection:\n    Image|endswith: '\\cmd.exe'\n    CommandLine|contains: 'whoami'\n  filter:\n    User: SYSTEM\n  condition: selection and not filter\n"));
+        rule(
+            "ex-1",
+            "  selection:\n    Image|endswith: '\\cmd.exe'\n    CommandLine|contains: 'whoami'\n  filter:\n    User: SYSTEM\n  condition: selection and not filter\n"));
     RuleSet rules = RuleSet.load(List.of(dir), LoadOptions.defaults()).ruleSet();
     Rule rule = rules.rules().get(0);
     Explanation fires =
-        rules.explain(rule, event(rules, "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\cmd.exe\",\"CommandLine\":\"whoami /all\",\"User\":\"bob\"}"));
+        rules.explain(
+            rule,
+            event(
+                rules,
+                "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\"C:\\\\cmd.exe\",\"CommandLine\":\"whoami /all\",\"User\":\"bob\"}"));
     assertThat(fires.fires()).isTrue();
-    assertThat(fires.selections()).extracting(Explanation.Selection::name).containsExactly("selection", "filter");
+    assertThat(fires.selections())
+        .extracting(Explanation.Selection::name)
+        .containsExactly("selection", "filter");
     assertThat(fires.render())
         .isEqualTo(
             "t ex-1 (ex-1): FIRES\n"
@@ -252,15 +354,23 @@ class RuleSetTest {
                 + "  [ ] filter\n"
                 + "      no  User: seen 'bob' at User; expected 'SYSTEM'\n");
     Explanation not =
-        rules.explain(rule, event(rules, "{\"Event\":{\"System\":{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"},\"EventData\":{\"Image\":\"C:\\\\notepad.exe\"}}}"));
+        rules.explain(
+            rule,
+            event(
+                rules,
+                "{\"Event\":{\"System\":{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"},\"EventData\":{\"Image\":\"C:\\\\notepad.exe\"}}}"));
     assertThat(not.fires()).isFalse();
     assertThat(not.logSourceMatched()).isTrue();
     Explanation.Item image = not.selections().get(0).items().get(0);
     assertThat(image.seen()).isEqualTo("'C:\\notepad.exe'");
     assertThat(image.path()).isEqualTo("Event.EventData.Image");
     assertThat(image.matched()).isFalse();
-    assertThat(not.selections().get(0).items().get(1).seen()).startsWith("(missing; looked at CommandLine, Event.EventData.CommandLine");
-    Explanation wrongSource = rules.explain(rule, event(rules, "{\"EventID\":11,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"}"));
+    assertThat(not.selections().get(0).items().get(1).seen())
+        .startsWith("(missing; looked at CommandLine, Event.EventData.CommandLine");
+    Explanation wrongSource =
+        rules.explain(
+            rule,
+            event(rules, "{\"EventID\":11,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"}"));
     assertThat(wrongSource.logSourceMatched()).isFalse();
     assertThat(wrongSource.render()).contains("NOT matched");
   }
@@ -268,6 +378,7 @@ class RuleSetTest {
   @Test
   void placeholders_readFromFile() throws IOException {
     Path p = write("p.yml", "Workstations: [a, b]\nSingle: c\n");
-    assertThat(LoadOptions.readPlaceholders(p)).isEqualTo(Map.of("Workstations", List.of("a", "b"), "Single", List.of("c")));
+    assertThat(LoadOptions.readPlaceholders(p))
+        .isEqualTo(Map.of("Workstations", List.of("a", "b"), "Single", List.of("c")));
   }
 }

@@ -1,0 +1,116 @@
+package io.vigil.detect;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * All case-insensitive substring keywords of a rule set in one Aho–Corasick automaton over ASCII,
+ * so that keyword (field-less) search scans each event's text once instead of once per keyword.
+ * Keywords with non-ASCII characters stay out and are tested one by one.
+ */
+final class KeywordIndex {
+  private static final int[] NONE = new int[0];
+  private static final int ALPHABET = 128;
+
+  private final Map<String, Integer> ids = new HashMap<>();
+  private int[] delta;
+  private int[][] out;
+
+  /** The id of a needle, adding it while building; -1 when it cannot be indexed. */
+  int add(String needle) {
+    if (needle.isEmpty()) {
+      return -1;
+    }
+    for (int i = 0; i < needle.length(); i++) {
+      char c = needle.charAt(i);
+      if (c == 0 || c >= ALPHABET) {
+        return -1;
+      }
+    }
+    return ids.computeIfAbsent(needle, k -> ids.size());
+  }
+
+  int size() {
+    return ids.size();
+  }
+
+  void build() {
+    List<int[]> next = new ArrayList<>();
+    List<List<Integer>> outputs = new ArrayList<>();
+    next.add(newRow());
+    outputs.add(new ArrayList<>());
+    for (Map.Entry<String, Integer> e : ids.entrySet()) {
+      int s = 0;
+      for (int i = 0; i < e.getKey().length(); i++) {
+        char c = e.getKey().charAt(i);
+        if (next.get(s)[c] < 0) {
+          next.get(s)[c] = next.size();
+          next.add(newRow());
+          outputs.add(new ArrayList<>());
+        }
+        s = next.get(s)[c];
+      }
+      outputs.get(s).add(e.getValue());
+    }
+    int n = next.size();
+    int[] fail = new int[n];
+    delta = new int[n * ALPHABET];
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    for (int c = 0; c < ALPHABET; c++) {
+      int t = next.get(0)[c];
+      if (t < 0) {
+        delta[c] = 0;
+      } else {
+        delta[c] = t;
+        fail[t] = 0;
+        queue.add(t);
+      }
+    }
+    while (!queue.isEmpty()) {
+      int s = queue.poll();
+      outputs.get(s).addAll(outputs.get(fail[s]));
+      for (int c = 0; c < ALPHABET; c++) {
+        int t = next.get(s)[c];
+        if (t < 0) {
+          delta[s * ALPHABET + c] = delta[fail[s] * ALPHABET + c];
+        } else {
+          delta[s * ALPHABET + c] = t;
+          fail[t] = delta[fail[s] * ALPHABET + c];
+          queue.add(t);
+        }
+      }
+    }
+    out = new int[n][];
+    for (int s = 0; s < n; s++) {
+      List<Integer> o = outputs.get(s);
+      out[s] = o.isEmpty() ? NONE : o.stream().mapToInt(Integer::intValue).distinct().toArray();
+    }
+  }
+
+  private static int[] newRow() {
+    int[] row = new int[ALPHABET];
+    java.util.Arrays.fill(row, -1);
+    return row;
+  }
+
+  /** Marks {@code found[id] = stamp} for every needle occurring in the lower-case text. */
+  void scan(String text, int[] found, int stamp) {
+    int s = 0;
+    int[] d = delta;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= ALPHABET) {
+        s = 0;
+        continue;
+      }
+      s = d[s * ALPHABET + c];
+      int[] o = out[s];
+      for (int k = 0; k < o.length; k++) {
+        found[o[k]] = stamp;
+      }
+    }
+  }
+}

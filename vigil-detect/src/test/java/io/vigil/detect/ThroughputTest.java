@@ -1,0 +1,88 @@
+package io.vigil.detect;
+
+import io.vigil.event.Event;
+import io.vigil.event.JsonEventParser;
+import io.vigil.testing.SharedData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A rough single-thread measurement (not a benchmark: see vigil-bench for JMH): all SigmaHQ rules
+ * against the benign Windows events, parse and match timed separately. Runs only with {@code
+ * -Dvigil.perf=true}.
+ */
+class ThroughputTest {
+  @Test
+  void match_allSigmaHqRulesOnBenignEvents_printsEventsPerSecond() throws IOException {
+    Assumptions.assumeTrue(Boolean.getBoolean("vigil.perf"), "skipped: run with -Dvigil.perf=true");
+    Path sigma = SharedData.require("sigma");
+    Path events = SharedData.require("datasets/windows/benign-json");
+    List<Path> folders;
+    try (Stream<Path> s = Files.list(sigma)) {
+      folders = s.filter(p -> p.getFileName().toString().startsWith("rules")).sorted().toList();
+    }
+    Map<String, List<String>> placeholders =
+        LoadOptions.readPlaceholders(Path.of("src/test/resources/sigmahq-placeholders.yml"));
+    LoadOptions options = LoadOptions.defaults().withPlaceholders(placeholders);
+    RuleSet rules = null;
+    for (int i = 0; i < 3; i++) {
+      long t0 = System.nanoTime();
+      rules = RuleSet.load(folders, options).ruleSet();
+      System.out.printf(
+          "load %d: %d rules in %d ms%n",
+          i, rules.rules().size(), (System.nanoTime() - t0) / 1_000_000);
+    }
+    List<String> lines = new ArrayList<>();
+    try (Stream<Path> s = Files.list(events)) {
+      for (Path p : s.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
+        lines.addAll(Files.readAllLines(p));
+      }
+    }
+    JsonEventParser parser = new JsonEventParser(rules.schema());
+    long parseNanos = 0;
+    long matchNanos = 0;
+    long n = 0;
+    long hits = 0;
+    for (int round = 0; round < Integer.getInteger("vigil.perf.rounds", 15); round++) {
+      List<Event> parsed = new ArrayList<>(lines.size());
+      long t0 = System.nanoTime();
+      for (int i = 0; i < lines.size(); i++) {
+        parsed.add(parser.parse(lines.get(i), "bench", i + 1));
+      }
+      long t1 = System.nanoTime();
+      for (Event e : parsed) {
+        hits += rules.match(e).size();
+      }
+      long t2 = System.nanoTime();
+      if (round >= Integer.getInteger("vigil.perf.rounds", 15) / 3) {
+        parseNanos += t1 - t0;
+        matchNanos += t2 - t1;
+        n += parsed.size();
+      }
+    }
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    List<Event> sample = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      sample.add(parser.parse(lines.get(i), "bench", i + 1));
+    }
+    for (Event e : sample) {
+      for (Detection d : rules.match(e)) {
+        counts.merge(d.rule().logsource() + " " + d.rule().title(), 1, Integer::sum);
+      }
+    }
+    counts.entrySet().stream()
+        .sorted((a, b) -> b.getValue() - a.getValue())
+        .limit(25)
+        .forEach(e -> System.out.println("  " + e.getValue() + "  " + e.getKey()));
+    System.out.printf(
+        "%d events x %d rules: match %.0f events/s, parse %.0f events/s, %d detections%n",
+        n, rules.rules().size(), n / (matchNanos / 1e9), n / (parseNanos / 1e9), hits);
+  }
+}
