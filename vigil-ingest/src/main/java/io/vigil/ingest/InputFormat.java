@@ -14,6 +14,8 @@ enum InputFormat {
   JSON_LINES,
   /** A JSON array of objects, or JSON objects one after another, compact or pretty-printed. */
   JSON_STREAM,
+  /** A Windows Event Log file (binary). */
+  EVTX,
   GZIP,
   ZIP,
   /** No bytes, or only white space. */
@@ -35,6 +37,10 @@ enum InputFormat {
         && head[1] == 'K'
         && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6))) {
       return ZIP;
+    }
+    if (head.length >= 8
+        && new String(head, 0, 8, StandardCharsets.ISO_8859_1).equals("ElfFile\0")) {
+      return EVTX;
     }
     int i = skipBomAndSpace(head, 0);
     if (i >= head.length) {
@@ -113,11 +119,6 @@ enum InputFormat {
 
   /** Says what an unrecognised input seems to be, for the note that it was skipped. */
   static String describeUnknown(byte[] head) {
-    if (head.length >= 8
-        && new String(head, 0, 8, StandardCharsets.ISO_8859_1).equals("ElfFile\0")) {
-      return "an EVTX file (binary Windows event log), which is not read yet; convert it to JSON"
-          + " lines first (for example: evtx_dump -o jsonl FILE)";
-    }
     int i = skipBomAndSpace(head, 0);
     int end = Math.min(head.length, i + 48);
     StringBuilder text = new StringBuilder();

@@ -28,12 +28,12 @@ import java.util.zip.ZipInputStream;
  * Turns files, directories and archives into records of events, recognising each input by its
  * content. Immutable and thread-safe; each {@link #read} call streams on the calling thread.
  *
- * <p>Inputs: JSON lines; a JSON array of objects or objects one after another (compact or
- * pretty-printed); {@code .gz} files and every entry of {@code .zip} files holding those (archives
- * inside archives too, up to {@value #MAX_NESTING} levels); directories, walked recursively in
- * sorted order. Files of other formats are skipped with a {@link ReadProblem.Kind#SKIPPED} note. An
- * event's origin is its file, or {@code archive!entry}; its index is its line number (JSON lines)
- * or record number (arrays, concatenated objects).
+ * <p>Inputs: JSON lines; EVTX (Windows Event Log) files; a JSON array of objects or objects one
+ * after another (compact or pretty-printed); {@code .gz} files and every entry of {@code .zip}
+ * files holding those (archives inside archives too, up to {@value #MAX_NESTING} levels);
+ * directories, walked recursively in sorted order. Files of other formats are skipped with a {@link
+ * ReadProblem.Kind#SKIPPED} note. An event's origin is its file, or {@code archive!entry}; its
+ * index is its line number (JSON lines) or record number (arrays, concatenated objects).
  */
 public final class LogReader {
   /** How deep archives inside archives are opened. */
@@ -45,6 +45,7 @@ public final class LogReader {
   private final ReadLimits limits;
   private final JsonLinesReader jsonLines;
   private final JsonStreamReader jsonStream;
+  private final EvtxRecords evtx;
 
   /** A reader of JSON inputs whose records the given parser turns into events. */
   public LogReader(LogRecord.RecordParser parser, ReadLimits limits) {
@@ -52,6 +53,7 @@ public final class LogReader {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.jsonLines = new JsonLinesReader(parser, limits);
     this.jsonStream = new JsonStreamReader(parser, limits);
+    this.evtx = new EvtxRecords(parser);
   }
 
   /** A reader with the default limits whose records {@code parser} parses. */
@@ -254,6 +256,7 @@ public final class LogReader {
     switch (format) {
       case JSON_LINES -> jsonLines.read(in, origin, sink);
       case JSON_STREAM -> jsonStream.read(in, origin, sink);
+      case EVTX -> evtx.read(in, origin, sink);
       case GZIP -> {
         try {
           readEntry(new GZIPInputStream(in, 64 * 1024), origin, sink, budget, depth + 1);
@@ -282,7 +285,7 @@ public final class LogReader {
                   "skipped: "
                       + InputFormat.describeUnknown(head)
                       + "; vigil reads JSON lines, JSON arrays, JSON objects one after another,"
-                      + " and .gz/.zip files of them"));
+                      + " EVTX, and .gz/.zip files of them"));
     }
   }
 

@@ -5,9 +5,10 @@
  *
  * <p>{@link io.vigil.ingest.LogReader} is the entry point. It recognises an input by its content,
  * not its name: JSON lines, a JSON array of objects (compact or pretty-printed), JSON objects one
- * after another, and gzip or zip files holding any of those; directories are walked in sorted
- * order. Nothing is ever read whole: lines are read one by one and arrays are streamed object by
- * object, so memory stays flat on inputs far larger than the heap.
+ * after another, EVTX files (through {@code io.vigil.ingest.evtx}), and gzip or zip files holding
+ * any of those; directories are walked in sorted order. Nothing is ever read whole: lines are read
+ * one by one and arrays are streamed object by object, so memory stays flat on inputs far larger
+ * than the heap.
  *
  * <pre>{@code
  * LogReader reader = new LogReader(new JsonEventParser(ruleSet.schema()), ReadLimits.DEFAULT);
@@ -23,7 +24,7 @@
  * file. Limits on hostile input ({@link io.vigil.ingest.ReadLimits}) are named settings, and the
  * problem names the setting to raise.
  *
- * <p>A new log format (syslog, EVTX, Zeek TSV, CEF) is one more content test in {@code InputFormat}
- * and one more {@code RecordReader}; hosts see no change.
+ * <p>A new log format (syslog, Zeek TSV, CEF) is one more content test in {@code InputFormat} and
+ * one more {@code RecordReader} (as {@code EvtxRecords} does for EVTX); hosts see no change.
  */
 package io.vigil.ingest;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.event.Event;
 import io.vigil.event.FieldSchema;
 import io.vigil.event.JsonEventParser;
+import io.vigil.testing.SharedData;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -124,7 +125,7 @@ class LogReaderTest {
     write("c.jsonl", "{\"EventID\":4}\n");
     write("b/a.json", "[{\"EventID\":2}]");
     write("b/notes.md", "# notes\n");
-    Files.write(dir.resolve("b/x.evtx"), "ElfFile\0rest".getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(dir.resolve("b/x.bin"), new byte[] {0x7f, 'E', 'L', 'F', 1, 2, 0, 0});
 
     LogReader.Result result = reader.readAll(List.of(dir));
 
@@ -135,7 +136,7 @@ class LogReaderTest {
     assertThat(result.problems())
         .extracting(ReadProblem::toString)
         .anySatisfy(m -> assertThat(m).contains("notes.md").contains("not JSON"))
-        .anySatisfy(m -> assertThat(m).contains("x.evtx").contains("EVTX"));
+        .anySatisfy(m -> assertThat(m).contains("x.bin").contains("binary data"));
   }
 
   @Test
@@ -334,6 +335,30 @@ class LogReaderTest {
 
     assertThat(result.events()).isEmpty();
     assertThat(result.problems()).isEmpty();
+  }
+
+  @Test
+  void read_evtxFile_recordsAsJsonWithEventRecordIdAsIndex() {
+    Path evtx =
+        SharedData.require(
+            "datasets/windows/evtx-sbousseaden/Credential_Access__sysmon_10_lsass_mimikatz_sekurlsa_logonpasswords.evtx");
+    LogReader sysmon =
+        new LogReader(
+            new JsonEventParser(
+                FieldSchema.of(List.of("Event.System.EventID", "Event.EventData.TargetImage"))));
+
+    LogReader.Result result = sysmon.readAll(List.of(evtx));
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.events()).isNotEmpty();
+    assertThat(result.events())
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("Event.System.EventID")).isEqualTo(10L);
+              assertThat(String.valueOf(e.get("Event.EventData.TargetImage")))
+                  .endsWith("lsass.exe");
+            });
+    assertThat(result.events()).allMatch(e -> e.origin().equals(evtx.toString()) && e.index() > 0);
   }
 
   private static LogSink sink(long[] records, List<ReadProblem> problems) {
