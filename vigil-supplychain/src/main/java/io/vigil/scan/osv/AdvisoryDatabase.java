@@ -1,6 +1,5 @@
 package io.vigil.scan.osv;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.scan.Ecosystem;
 import io.vigil.scan.Finding;
 import io.vigil.scan.ScoreCategory;
@@ -40,38 +39,74 @@ public final class AdvisoryDatabase {
   static final String STORE_FORMAT = "1";
   static final String META_FILE = "store.json";
 
-  private final Map<Ecosystem, Map<String, List<Advisory>>> byName;
+  private final Map<Ecosystem, Map<String, List<Held>>> byName;
   private final Map<Ecosystem, Map<AdvisoryKind, Integer>> counts;
   private final List<String> problems;
   private final String origin;
   private final String emptyWarning;
 
-  private AdvisoryDatabase(
-      List<Advisory> advisories, List<String> problems, String origin, String emptyWarning) {
-    Map<Ecosystem, Map<String, List<Advisory>>> index = new EnumMap<>(Ecosystem.class);
-    Map<Ecosystem, Map<AdvisoryKind, Integer>> c = new EnumMap<>(Ecosystem.class);
-    for (Advisory a : advisories) {
-      Map<String, List<Advisory>> m = index.computeIfAbsent(a.ecosystem(), k -> new HashMap<>());
-      Set<String> names = new LinkedHashSet<>();
-      for (Advisory.Affected x : a.affected()) {
-        names.add(normalize(a.ecosystem(), x.name()));
+  /**
+   * One advisory as held in memory: already parsed, or its stored JSON line, parsed on lookup (so
+   * loading tens of thousands of records only splits lines).
+   */
+  private sealed interface Held permits Parsed, Stored {
+    Advisory advisory() throws OsvRecords.BadRecord;
+  }
+
+  private record Parsed(Advisory advisory) implements Held {}
+
+  private record Stored(Ecosystem ecosystem, String json) implements Held {
+    @Override
+    public Advisory advisory() throws OsvRecords.BadRecord {
+      try {
+        return OsvRecords.fromStore(OsvImport.JSON.readTree(json), ecosystem);
+      } catch (IOException e) {
+        throw new OsvRecords.BadRecord("damaged stored advisory: " + e.getMessage());
       }
-      for (String n : names) {
-        m.computeIfAbsent(n, k -> new ArrayList<>(1)).add(a);
-      }
-      c.computeIfAbsent(a.ecosystem(), k -> new EnumMap<>(AdvisoryKind.class))
-          .merge(a.kind(), 1, Integer::sum);
     }
-    this.byName = index;
-    this.counts = copyCounts(c);
+  }
+
+  private AdvisoryDatabase(
+      Map<Ecosystem, Map<String, List<Held>>> byName,
+      Map<Ecosystem, Map<AdvisoryKind, Integer>> counts,
+      List<String> problems,
+      String origin,
+      String emptyWarning) {
+    this.byName = byName;
+    this.counts = copyCounts(counts);
     this.problems = List.copyOf(problems);
     this.origin = origin;
     this.emptyWarning = emptyWarning;
   }
 
+  private static AdvisoryDatabase ofParsed(
+      List<Advisory> advisories, List<String> problems, String origin, String emptyWarning) {
+    Map<Ecosystem, Map<String, List<Held>>> index = new EnumMap<>(Ecosystem.class);
+    Map<Ecosystem, Map<AdvisoryKind, Integer>> c = new EnumMap<>(Ecosystem.class);
+    for (Advisory a : advisories) {
+      Map<String, List<Held>> m = index.computeIfAbsent(a.ecosystem(), k -> new HashMap<>());
+      Held h = new Parsed(a);
+      for (String n : names(a)) {
+        m.computeIfAbsent(n, k -> new ArrayList<>(1)).add(h);
+      }
+      c.computeIfAbsent(a.ecosystem(), k -> new EnumMap<>(AdvisoryKind.class))
+          .merge(a.kind(), 1, Integer::sum);
+    }
+    return new AdvisoryDatabase(index, c, problems, origin, emptyWarning);
+  }
+
+  /** The normalized names an advisory is indexed under. */
+  static Set<String> names(Advisory a) {
+    Set<String> names = new LinkedHashSet<>();
+    for (Advisory.Affected x : a.affected()) {
+      names.add(normalize(a.ecosystem(), x.name()));
+    }
+    return names;
+  }
+
   /** An empty database (no advisory data). */
   public static AdvisoryDatabase empty() {
-    return new AdvisoryDatabase(
+    return ofParsed(
         List.of(), List.of(), "(none)", "no advisory data: run vigil osv import DIR|ZIP");
   }
 
@@ -97,20 +132,32 @@ public final class AdvisoryDatabase {
    * @throws IOException when a store file exists but cannot be read
    */
   public static AdvisoryDatabase load(Path dataDir) throws IOException {
-    List<Advisory> all = new ArrayList<>();
+    Map<Ecosystem, Map<String, List<Held>>> index = new EnumMap<>(Ecosystem.class);
+    Map<Ecosystem, Map<AdvisoryKind, Integer>> c = new EnumMap<>(Ecosystem.class);
     List<String> problems = new ArrayList<>();
     for (Ecosystem e : Ecosystem.values()) {
-      all.addAll(readStoreFile(dataDir, e, problems));
+      Map<String, List<Held>> m = new HashMap<>();
+      for (StoreLine line : readStoreLines(dataDir, e, problems)) {
+        Held h = new Stored(e, line.json());
+        for (String n : line.names()) {
+          m.computeIfAbsent(n, k -> new ArrayList<>(1)).add(h);
+        }
+        c.computeIfAbsent(e, k -> new EnumMap<>(AdvisoryKind.class))
+            .merge(line.kind(), 1, Integer::sum);
+      }
+      if (!m.isEmpty()) {
+        index.put(e, m);
+      }
     }
     String warning =
-        all.isEmpty()
+        c.isEmpty()
             ? "no advisory data in "
                 + dataDir
                 + ": run vigil osv import DIR|ZIP (OSV records, e.g. the OpenSSF"
                 + " malicious-packages osv/ folder) to enable known-malicious and vulnerability"
                 + " checks"
             : null;
-    return new AdvisoryDatabase(all, problems, dataDir.toString(), warning);
+    return new AdvisoryDatabase(index, c, problems, dataDir.toString(), warning);
   }
 
   /**
@@ -122,20 +169,30 @@ public final class AdvisoryDatabase {
     List<String> problems = new ArrayList<>();
     p.problems.forEach(x -> problems.add(x.toString()));
     String warning = p.advisories.isEmpty() ? "no advisory records found in " + dirOrZip : null;
-    return new AdvisoryDatabase(p.advisories, problems, dirOrZip.toString(), warning);
+    return ofParsed(p.advisories, problems, dirOrZip.toString(), warning);
   }
 
   static Path storeFile(Path dataDir, Ecosystem e) {
     return dataDir.resolve(e.name().toLowerCase(Locale.ROOT) + ".jsonl.gz");
   }
 
-  static List<Advisory> readStoreFile(Path dataDir, Ecosystem e, List<String> problems)
+  /**
+   * One line of the store: {@code KIND <tab> ID <tab> NAME[ NAME…] <tab> JSON}, so loading needs no
+   * JSON parsing.
+   */
+  record StoreLine(AdvisoryKind kind, String id, List<String> names, String json) {
+    String text() {
+      return kind.name() + "\t" + id + "\t" + String.join(" ", names) + "\t" + json;
+    }
+  }
+
+  static List<StoreLine> readStoreLines(Path dataDir, Ecosystem e, List<String> problems)
       throws IOException {
     Path f = storeFile(dataDir, e);
     if (!Files.isRegularFile(f)) {
       return List.of();
     }
-    List<Advisory> out = new ArrayList<>();
+    List<StoreLine> out = new ArrayList<>();
     try (BufferedReader r =
         new BufferedReader(
             new InputStreamReader(
@@ -148,22 +205,40 @@ public final class AdvisoryDatabase {
         if (line.isBlank()) {
           continue;
         }
-        try {
-          JsonNode node = OsvImport.JSON.readTree(line);
-          out.add(OsvRecords.fromStore(node, e));
-        } catch (IOException | OsvRecords.BadRecord ex) {
+        int t1 = line.indexOf('\t');
+        int t2 = t1 < 0 ? -1 : line.indexOf('\t', t1 + 1);
+        int t3 = t2 < 0 ? -1 : line.indexOf('\t', t2 + 1);
+        AdvisoryKind kind = null;
+        if (t3 > 0) {
+          String k = line.substring(0, t1);
+          kind =
+              k.equals("MALICIOUS")
+                  ? AdvisoryKind.MALICIOUS
+                  : k.equals("VULNERABILITY") ? AdvisoryKind.VULNERABILITY : null;
+        }
+        if (kind == null || t2 == t1 + 1 || t3 == t2 + 1) {
           problems.add(
               f
                   + ":"
                   + n
-                  + ": skipped a damaged stored advisory ("
-                  + ex.getMessage()
-                  + "); run vigil osv import again to rebuild the store");
+                  + ": skipped a damaged line (expected KIND, id, names and JSON separated by"
+                  + " tabs); run vigil osv import again to rebuild the store");
+          continue;
         }
+        out.add(
+            new StoreLine(
+                kind,
+                line.substring(t1 + 1, t2),
+                List.of(line.substring(t2 + 1, t3).split(" ")),
+                line.substring(t3 + 1)));
       }
-    } catch (java.util.zip.ZipException ex) {
+    } catch (java.util.zip.ZipException | java.io.EOFException ex) {
       throw new IOException(
-          f + " is not a gzip file (" + ex.getMessage() + "); delete it and run vigil osv import",
+          f
+              + " is not a complete gzip file ("
+              + ex.getMessage()
+              + "); delete it and run vigil osv"
+              + " import",
           ex);
     }
     return out;
@@ -185,13 +260,19 @@ public final class AdvisoryDatabase {
     Objects.requireNonNull(ecosystem, "ecosystem");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(version, "version");
-    List<Advisory> candidates =
+    List<Held> candidates =
         byName
             .getOrDefault(ecosystem, Map.of())
             .getOrDefault(normalize(ecosystem, name), List.of());
     List<Finding> out = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
-    for (Advisory a : candidates) {
+    for (Held h : candidates) {
+      Advisory a;
+      try {
+        a = h.advisory();
+      } catch (OsvRecords.BadRecord e) {
+        continue;
+      }
       if (seen.contains(a.id())) {
         continue;
       }

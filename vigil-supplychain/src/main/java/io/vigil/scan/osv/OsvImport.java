@@ -117,21 +117,30 @@ public final class OsvImport {
   public static Report run(Path source, Path dataDir, Limits limits) throws IOException {
     long start = System.nanoTime();
     Parsed parsed = parseAll(source, limits);
-    Map<Ecosystem, Map<String, Advisory>> store = new EnumMap<>(Ecosystem.class);
+    Map<Ecosystem, Map<String, AdvisoryDatabase.StoreLine>> store = new EnumMap<>(Ecosystem.class);
     for (Ecosystem e : Ecosystem.values()) {
-      Map<String, Advisory> m = new LinkedHashMap<>();
-      for (Advisory a : AdvisoryDatabase.readStoreFile(dataDir, e, new ArrayList<>())) {
-        m.put(a.id(), a);
+      Map<String, AdvisoryDatabase.StoreLine> m = new LinkedHashMap<>();
+      for (AdvisoryDatabase.StoreLine l :
+          AdvisoryDatabase.readStoreLines(dataDir, e, new ArrayList<>())) {
+        m.put(l.id(), l);
       }
       store.put(e, m);
     }
     for (Advisory a : parsed.advisories) {
-      store.get(a.ecosystem()).put(a.id(), a);
+      store
+          .get(a.ecosystem())
+          .put(
+              a.id(),
+              new AdvisoryDatabase.StoreLine(
+                  a.kind(),
+                  a.id(),
+                  List.copyOf(AdvisoryDatabase.names(a)),
+                  JSON.writeValueAsString(OsvRecords.toStore(a))));
     }
     Files.createDirectories(dataDir);
     Map<Ecosystem, Map<AdvisoryKind, Integer>> storeCounts = new EnumMap<>(Ecosystem.class);
     for (Ecosystem e : Ecosystem.values()) {
-      Map<String, Advisory> m = store.get(e);
+      Map<String, AdvisoryDatabase.StoreLine> m = store.get(e);
       if (m.isEmpty()) {
         continue;
       }
@@ -144,8 +153,8 @@ public final class OsvImport {
                 new OutputStreamWriter(
                     new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 16),
                     StandardCharsets.UTF_8))) {
-          for (Advisory a : m.values()) {
-            w.write(JSON.writeValueAsString(OsvRecords.toStore(a)));
+          for (AdvisoryDatabase.StoreLine a : m.values()) {
+            w.write(a.text());
             w.write('\n');
             storeCounts
                 .computeIfAbsent(e, k -> new EnumMap<>(AdvisoryKind.class))
@@ -185,60 +194,66 @@ public final class OsvImport {
     int otherEcosystems;
   }
 
+  /** The outcome of one record file: advisories, a problem, or a skip. */
+  private record One(List<Advisory> advisories, List<Problem> problems, boolean withdrawn) {}
+
   static Parsed parseAll(Path source, Limits limits) throws IOException {
     Parsed out = new Parsed();
-    OsvSource.read(
-        source,
-        limits,
-        (file, content) -> {
-          String name = file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
-          String stem =
-              name.toLowerCase(java.util.Locale.ROOT).endsWith(".json")
-                  ? name.substring(0, name.length() - 5)
-                  : name;
-          JsonNode root;
-          try {
-            root = JSON.readTree(content);
-          } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            out.problems.add(
-                new Problem(
-                    file + (loc != null && loc.getLineNr() > 0 ? ":" + loc.getLineNr() : ""),
-                    "not valid JSON: " + e.getOriginalMessage()));
-            return;
-          } catch (IOException e) {
-            out.problems.add(new Problem(file, "could not read: " + e.getMessage()));
-            return;
-          }
-          if (root == null) {
-            out.problems.add(new Problem(file, "the file is empty; expected an OSV record"));
-            return;
-          }
-          try {
-            OsvRecords.Parsed p = OsvRecords.parse(root, stem);
-            if (!p.note().isEmpty()) {
-              out.problems.add(new Problem(file, p.note()));
-            }
-            if (p.withdrawn()) {
-              out.withdrawn++;
-              return;
-            }
-            if (p.advisories().isEmpty()) {
-              out.otherEcosystems++;
-              return;
-            }
-            for (Advisory a : p.advisories()) {
-              out.advisories.add(a);
-              out.imported
-                  .computeIfAbsent(a.ecosystem(), k -> new EnumMap<>(AdvisoryKind.class))
-                  .merge(a.kind(), 1, Integer::sum);
-            }
-          } catch (OsvRecords.BadRecord e) {
-            out.problems.add(new Problem(file, e.getMessage()));
-          }
-        },
-        out.problems);
+    List<One> results = OsvSource.read(source, limits, OsvImport::parseOne, out.problems);
+    for (One one : results) {
+      out.problems.addAll(one.problems());
+      if (one.withdrawn()) {
+        out.withdrawn++;
+        continue;
+      }
+      if (one.advisories().isEmpty()) {
+        if (one.problems().isEmpty()) {
+          out.otherEcosystems++;
+        }
+        continue;
+      }
+      for (Advisory a : one.advisories()) {
+        out.advisories.add(a);
+        out.imported
+            .computeIfAbsent(a.ecosystem(), k -> new EnumMap<>(AdvisoryKind.class))
+            .merge(a.kind(), 1, Integer::sum);
+      }
+    }
     return out;
+  }
+
+  private static One parseOne(String file, byte[] content) {
+    String name = file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+    String stem =
+        name.toLowerCase(java.util.Locale.ROOT).endsWith(".json")
+            ? name.substring(0, name.length() - 5)
+            : name;
+    JsonNode root;
+    try {
+      root = JSON.readTree(content);
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      return bad(
+          new Problem(
+              file + (loc != null && loc.getLineNr() > 0 ? ":" + loc.getLineNr() : ""),
+              "not valid JSON: " + e.getOriginalMessage()));
+    } catch (IOException e) {
+      return bad(new Problem(file, "could not read: " + e.getMessage()));
+    }
+    if (root == null || root.isMissingNode()) {
+      return bad(new Problem(file, "the file is empty; expected an OSV record"));
+    }
+    try {
+      OsvRecords.Parsed p = OsvRecords.parse(root, stem);
+      List<Problem> notes = p.note().isEmpty() ? List.of() : List.of(new Problem(file, p.note()));
+      return new One(p.advisories(), notes, p.withdrawn());
+    } catch (OsvRecords.BadRecord e) {
+      return bad(new Problem(file, e.getMessage()));
+    }
+  }
+
+  private static One bad(Problem p) {
+    return new One(List.of(), List.of(p), false);
   }
 
   static <K, V> Map<K, V> unmodifiable(Map<K, V> m) {

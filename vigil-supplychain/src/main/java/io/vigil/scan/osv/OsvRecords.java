@@ -219,7 +219,7 @@ final class OsvRecords {
     if (text.length() > MAX_WHY_CHARS) {
       int cut = text.lastIndexOf(". ", MAX_WHY_CHARS);
       text =
-          cut > MAX_WHY_CHARS / 2
+          cut > MAX_WHY_CHARS / 3
               ? text.substring(0, cut + 1)
               : text.substring(0, MAX_WHY_CHARS) + "…";
     }

@@ -11,6 +11,11 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -21,25 +26,45 @@ import java.util.zip.ZipFile;
 final class OsvSource {
   private OsvSource() {}
 
-  interface Sink {
-    void record(String file, byte[] content);
+  /** Turns one record file into a result; called from several threads for directories. */
+  interface Sink<T> {
+    T record(String file, byte[] content);
   }
 
-  static void read(
-      Path source, OsvImport.Limits limits, Sink sink, List<OsvImport.Problem> problems)
+  /** Threads reading a directory of records (file reads overlap; parsing runs in parallel). */
+  static final int READ_THREADS = 4;
+
+  /** Files handed to one reading task at a time. */
+  static final int BATCH = 256;
+
+  /** Reads every record and returns the sink's results in file order. */
+  static <T> List<T> read(
+      Path source, OsvImport.Limits limits, Sink<T> sink, List<OsvImport.Problem> problems)
+      throws IOException {
+    List<T> out = new ArrayList<>();
+    read(source, limits, sink, out, problems);
+    return out;
+  }
+
+  private static <T> void read(
+      Path source,
+      OsvImport.Limits limits,
+      Sink<T> sink,
+      List<T> out,
+      List<OsvImport.Problem> problems)
       throws IOException {
     if (Files.isDirectory(source)) {
-      readDirectory(source, limits, sink, problems);
+      readDirectory(source, limits, sink, out, problems);
     } else if (Files.isRegularFile(source)
         && source.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
-      readZip(source, limits, sink, problems);
+      readZip(source, limits, sink, out, problems);
     } else if (Files.isRegularFile(source)
         && source.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
       long size = Files.size(source);
       if (size > limits.maxRecordBytes()) {
         problems.add(new OsvImport.Problem(source.toString(), tooBig(size, limits)));
       } else {
-        sink.record(source.toString(), Files.readAllBytes(source));
+        out.add(sink.record(source.toString(), Files.readAllBytes(source)));
       }
     } else if (!Files.exists(source)) {
       throw new IOException(source + " does not exist; give a directory of OSV records or a .zip");
@@ -57,8 +82,12 @@ final class OsvSource {
         + "); an OSV record is a few KiB, so this is probably not one";
   }
 
-  private static void readDirectory(
-      Path root, OsvImport.Limits limits, Sink sink, List<OsvImport.Problem> problems)
+  private static <T> void readDirectory(
+      Path root,
+      OsvImport.Limits limits,
+      Sink<T> sink,
+      List<T> out,
+      List<OsvImport.Problem> problems)
       throws IOException {
     List<Path> files = new ArrayList<>();
     Files.walkFileTree(
@@ -80,18 +109,17 @@ final class OsvSource {
           }
         });
     files.sort(null);
+    if (files.size() > limits.maxRecords()) {
+      problems.add(
+          new OsvImport.Problem(
+              files.get(limits.maxRecords()).toString(),
+              "stopped after maxRecords ("
+                  + limits.maxRecords()
+                  + ") files; raise the limit to import more"));
+    }
     long total = 0;
-    int count = 0;
-    for (Path f : files) {
-      if (++count > limits.maxRecords()) {
-        problems.add(
-            new OsvImport.Problem(
-                f.toString(),
-                "stopped after maxRecords ("
-                    + limits.maxRecords()
-                    + ") files; raise the limit to import more"));
-        return;
-      }
+    List<Path> accepted = new ArrayList<>();
+    for (Path f : files.subList(0, Math.min(files.size(), limits.maxRecords()))) {
       long size = attrsSize(f);
       if (size > limits.maxRecordBytes()) {
         problems.add(new OsvImport.Problem(f.toString(), tooBig(size, limits)));
@@ -105,13 +133,48 @@ final class OsvSource {
                 "stopped: the records add up to more than maxTotalBytes ("
                     + limits.maxTotalBytes()
                     + ")"));
-        return;
+        break;
       }
-      try {
-        sink.record(f.toString(), Files.readAllBytes(f));
-      } catch (IOException e) {
-        problems.add(new OsvImport.Problem(f.toString(), "could not read: " + e));
+      accepted.add(f);
+    }
+    ThreadFactory threads = Thread.ofPlatform().name("vigil-osv-read-", 0).daemon().factory();
+    ExecutorService pool = Executors.newFixedThreadPool(READ_THREADS, threads);
+    try {
+      List<Future<List<Object>>> batches = new ArrayList<>();
+      for (int i = 0; i < accepted.size(); i += BATCH) {
+        List<Path> batch = accepted.subList(i, Math.min(accepted.size(), i + BATCH));
+        batches.add(
+            pool.submit(
+                () -> {
+                  List<Object> results = new ArrayList<>(batch.size());
+                  for (Path f : batch) {
+                    try {
+                      results.add(sink.record(f.toString(), Files.readAllBytes(f)));
+                    } catch (IOException e) {
+                      results.add(new OsvImport.Problem(f.toString(), "could not read: " + e));
+                    }
+                  }
+                  return results;
+                }));
       }
+      for (Future<List<Object>> fut : batches) {
+        for (Object o : fut.get()) {
+          if (o instanceof OsvImport.Problem p) {
+            problems.add(p);
+          } else {
+            @SuppressWarnings("unchecked")
+            T t = (T) o;
+            out.add(t);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading " + root, e);
+    } catch (ExecutionException e) {
+      throw new IOException("could not read the records in " + root + ": " + e.getCause(), e);
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -123,8 +186,12 @@ final class OsvSource {
     }
   }
 
-  private static void readZip(
-      Path zip, OsvImport.Limits limits, Sink sink, List<OsvImport.Problem> problems)
+  private static <T> void readZip(
+      Path zip,
+      OsvImport.Limits limits,
+      Sink<T> sink,
+      List<T> out,
+      List<OsvImport.Problem> problems)
       throws IOException {
     try (ZipFile z = new ZipFile(zip.toFile())) {
       long total = 0;
@@ -166,7 +233,7 @@ final class OsvSource {
                       + ")"));
           return;
         }
-        sink.record(where, data);
+        out.add(sink.record(where, data));
       }
     }
   }
