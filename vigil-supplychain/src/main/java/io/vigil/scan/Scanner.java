@@ -12,6 +12,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -41,22 +46,51 @@ public final class Scanner {
    * archive in it is one package). Errors are collected per path; the other paths are scanned.
    */
   public ScanResult scan(List<Path> paths) {
-    List<PackageReport> reports = new ArrayList<>();
     List<String> errors = new ArrayList<>();
+    List<Path> packages = new ArrayList<>();
     for (Path p : paths) {
       try {
-        for (Path pkg : packagesIn(p)) {
-          try {
-            reports.add(scanPackage(pkg));
-          } catch (IOException | RuntimeException e) {
-            errors.add(pkg + ": " + message(e));
-          }
-        }
+        packages.addAll(packagesIn(p));
       } catch (IOException e) {
         errors.add(p + ": " + message(e));
       }
     }
-    return new ScanResult(reports, errors);
+    // packages are independent: analyse them on a small named pool, report in input order
+    int threads = Math.max(1, Math.min(packages.size(), Runtime.getRuntime().availableProcessors()));
+    AtomicInteger ids = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "vigil-scan-" + ids.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<PackageReport>> futures = new ArrayList<>();
+      for (Path pkg : packages) {
+        futures.add(pool.submit(() -> scanPackage(pkg)));
+      }
+      List<PackageReport> reports = new ArrayList<>();
+      for (int i = 0; i < packages.size(); i++) {
+        try {
+          reports.add(futures.get(i).get());
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          errors.add(
+              packages.get(i)
+                  + ": "
+                  + (cause instanceof Exception ex ? message(ex) : String.valueOf(cause)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          errors.add(packages.get(i) + ": interrupted");
+          break;
+        }
+      }
+      return new ScanResult(reports, errors);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Scans one archive or unpacked package directory. */

@@ -22,8 +22,10 @@ enum Capability {
   DECODE,
   /** Runs what it just decoded: {@code exec(b64decode(…))}. */
   DECODED_EXEC,
-  /** Reads credentials or secrets: SSH keys, cloud credentials, browser stores, tokens, wallets. */
+  /** Reads credentials or secrets: SSH keys, cloud and registry credentials, system secrets. */
   SECRET_READ,
+  /** Reads what info-stealers take: browser password/cookie stores, chat tokens, wallets. */
+  STEALER_TARGET,
   /** Serializes or enumerates the whole environment. */
   ENV_HARVEST,
   /** Collects host identity: host name, user name, network interfaces, public IP. */

@@ -25,9 +25,13 @@ import java.util.zip.Inflater;
  */
 final class TextScanner {
   private static final int MAX_DEPTH = 2;
-  private static final int MAX_ATTEMPTS_PER_RULE = 400;
+  private static final int MAX_ATTEMPTS_PER_RULE = 100;
   private static final int MAX_DECODED_BYTES = 1 << 20;
   private static final int MIN_BASE64_RUN = 40;
+  /** Files larger than this are treated as bundles: threat rules need their signals nearby. */
+  static final int BUNDLE_SIZE = 512 * 1024;
+
+  private static final int MAX_OFFSETS = 32;
 
   private static final List<TextRules.Rule> RULES = TextRules.RULES;
   private static final Anchors ANCHORS;
@@ -112,6 +116,10 @@ final class TextScanner {
     int[] firstAt = new int[n];
     int[] count = new int[n];
     String[] evidence = new String[n];
+    int[][] offsets = new int[n][];
+    int[] nOffsets = new int[n];
+    // in large (bundled) files, threat rules need the signals near each other: keep where they are
+    boolean track = text.length() > BUNDLE_SIZE;
     Arrays.fill(firstAt, -1);
     boolean[] applies = new boolean[n];
     for (int r = 0; r < n; r++) {
@@ -125,7 +133,8 @@ final class TextScanner {
               continue;
             }
             TextRules.Rule rule = RULES.get(r);
-            if (firstAt[r] >= 0 && count[r] >= 50) {
+            if (firstAt[r] >= 0 && (!track || nOffsets[r] >= MAX_OFFSETS)) {
+              count[r]++;
               continue;
             }
             attempts[r]++;
@@ -152,6 +161,12 @@ final class TextScanner {
               firstAt[r] = at;
               evidence[r] = seen;
             }
+            if (track) {
+              if (offsets[r] == null) {
+                offsets[r] = new int[MAX_OFFSETS];
+              }
+              offsets[r][nOffsets[r]++] = at;
+            }
             count[r]++;
           }
           return true;
@@ -172,7 +187,8 @@ final class TextScanner {
       out.add(
           new Signal(
               finding(rule.type(), rule.severity(), file, lines.lineOf(firstAt[r]), ev, rule.why()),
-              rule.capability()));
+              rule.capability(),
+              track ? Arrays.copyOf(offsets[r], nOffsets[r]) : Signal.ANYWHERE));
     }
   }
 
@@ -284,7 +300,7 @@ final class TextScanner {
             && text.charAt(j) == c
             && n >= 6
             && n % 2 == 0
-            && hasLetterDigitMix(text, i + 1, j)) {
+) {
           byte[] b = hexDecode(text, i + 1, j);
           String s = printable(b);
           if (s != null) {
@@ -494,7 +510,7 @@ final class TextScanner {
   private static boolean dataUri(String text, int at) {
     int from = Math.max(0, at - 40);
     String before = text.substring(from, at).toLowerCase(Locale.ROOT);
-    return before.contains("base64,") || before.contains("data:");
+    return before.contains(";base64,") || before.contains("data:");
   }
 
   private static boolean hasLetterDigitMix(String text, int from, int to) {

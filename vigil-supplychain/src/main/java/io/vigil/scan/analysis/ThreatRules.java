@@ -19,6 +19,7 @@ import static io.vigil.scan.analysis.Capability.REVERSE_SHELL;
 import static io.vigil.scan.analysis.Capability.SECRET_READ;
 import static io.vigil.scan.analysis.Capability.SHELL_PIPE;
 import static io.vigil.scan.analysis.Capability.SPY;
+import static io.vigil.scan.analysis.Capability.STEALER_TARGET;
 import static io.vigil.scan.analysis.Capability.STRONG_OBFUSCATION;
 import static io.vigil.scan.analysis.Capability.SYSTEM_INFO;
 
@@ -70,14 +71,20 @@ final class ThreatRules {
           rule(
               "credential-exfiltration",
               Scope.FILE,
-              "Reads credentials or secret stores and talks to the network in the same file.",
-              EnumSet.of(SECRET_READ),
+              "Reads browser password or cookie stores, chat tokens or wallets and talks to the network in the same file.",
+              EnumSet.of(STEALER_TARGET),
               EnumSet.of(NETWORK, EXFIL_ENDPOINT, DNS)),
+          rule(
+              "secret-exfiltration",
+              Scope.FILE,
+              "Reads SSH keys, cloud credentials or system secrets and talks to a raw IP or drop-box endpoint in the same file.",
+              EnumSet.of(SECRET_READ),
+              EnumSet.of(EXFIL_ENDPOINT, RAW_IP)),
           rule(
               "credential-theft-with-drop-box",
               Scope.PACKAGE,
               "Reads credentials or secret stores and carries a hard-coded webhook, paste or tunnel endpoint.",
-              EnumSet.of(SECRET_READ),
+              EnumSet.of(SECRET_READ, STEALER_TARGET),
               EnumSet.of(EXFIL_ENDPOINT)),
           rule(
               "environment-exfiltration",
@@ -137,7 +144,7 @@ final class ThreatRules {
               "install-time-exfiltration",
               Scope.INSTALL,
               "Code that runs at install collects host identity, environment or secrets and contacts the network.",
-              EnumSet.of(SYSTEM_INFO, ENV_HARVEST, SECRET_READ),
+              EnumSet.of(SYSTEM_INFO, ENV_HARVEST, SECRET_READ, STEALER_TARGET),
               EnumSet.of(NETWORK, DNS, EXFIL_ENDPOINT, RAW_IP)),
           rule(
               "install-time-remote-code",
@@ -239,6 +246,9 @@ final class ThreatRules {
       }
       drivers.add(best);
     }
+    if (rule.scope() == Scope.FILE && rule.allOf().size() > 1 && !near(rule, caps)) {
+      return null;
+    }
     StringBuilder ev = new StringBuilder();
     for (Signal s : drivers) {
       if (ev.length() > 0) {
@@ -260,6 +270,54 @@ final class ThreatRules {
         anchor.line(),
         TextScanner.clip(ev.toString()),
         rule.why());
+  }
+
+  /** Characters within which the signals of a rule must lie in a bundled file. */
+  static final int PROXIMITY = 4_000;
+
+  /**
+   * In a bundle (signals with offsets) the groups of a rule must be met within {@link #PROXIMITY}
+   * characters of one another: one file of many merged modules is not one program.
+   */
+  private static boolean near(Rule rule, Map<Capability, List<Signal>> caps) {
+    List<int[]> groups = new ArrayList<>();
+    for (Set<Capability> group : rule.allOf()) {
+      List<Integer> offs = new ArrayList<>();
+      boolean anywhere = false;
+      for (Capability c : group) {
+        for (Signal s : caps.getOrDefault(c, List.of())) {
+          if (s.offsets().length == 0) {
+            anywhere = true;
+          }
+          for (int o : s.offsets()) {
+            offs.add(o);
+          }
+        }
+      }
+      if (!anywhere) {
+        groups.add(offs.stream().mapToInt(Integer::intValue).toArray());
+      }
+    }
+    if (groups.size() < 2) {
+      return true;
+    }
+    for (int o : groups.get(0)) {
+      boolean all = true;
+      for (int g = 1; g < groups.size() && all; g++) {
+        boolean found = false;
+        for (int p : groups.get(g)) {
+          if (Math.abs(p - o) <= PROXIMITY) {
+            found = true;
+            break;
+          }
+        }
+        all = found;
+      }
+      if (all) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Signal strongest(List<Signal> signals) {
