@@ -40,6 +40,9 @@ sealed interface HuntOutput permits HuntOutput.Table, HuntOutput.Csv, HuntOutput
     private static final int RULE = 54;
     private static final int HOST = 26;
     private static final int DETAIL = 100;
+    // Windows writes times to 100 ns; people read milliseconds, and the column stays aligned.
+    private static final java.util.regex.Pattern SUB_MILLIS =
+        java.util.regex.Pattern.compile("(\\.\\d{3})\\d+");
 
     @Override
     public void begin() throws IOException {
@@ -51,7 +54,7 @@ sealed interface HuntOutput permits HuntOutput.Table, HuntOutput.Csv, HuntOutput
       Event e = d.event();
       String time = HuntFields.timestamp(e);
       row(
-          time == null ? "-" : time,
+          time == null ? "-" : SUB_MILLIS.matcher(time).replaceFirst("$1"),
           d.rule().level().equals("informational") ? "info" : d.rule().level(),
           d.rule().title(),
           HuntFields.host(e),
