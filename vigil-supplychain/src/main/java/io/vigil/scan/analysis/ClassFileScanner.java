@@ -15,6 +15,16 @@ import java.util.Set;
 final class ClassFileScanner {
   private ClassFileScanner() {}
 
+  /** True when the bytes start like a class file (magic and a plausible version). */
+  static boolean isClassFile(byte[] b) {
+    return b.length >= 10
+        && (b[0] & 0xff) == 0xCA
+        && (b[1] & 0xff) == 0xFE
+        && (b[2] & 0xff) == 0xBA
+        && (b[3] & 0xff) == 0xBE
+        && (((b[6] & 0xff) << 8) | (b[7] & 0xff)) >= 45;
+  }
+
   /** The UTF-8 constants of a class file, or an empty set when it is not a readable class. */
   static Set<String> utf8Constants(byte[] b) {
     Set<String> out = new LinkedHashSet<>();

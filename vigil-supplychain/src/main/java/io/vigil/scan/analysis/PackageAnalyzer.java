@@ -83,8 +83,12 @@ public final class PackageAnalyzer {
 
     for (PackageFile f : pkg.files()) {
       String path = f.path();
-      if (path.endsWith(".class")) {
+      if (path.endsWith(".class") || ClassFileScanner.isClassFile(f.bytes())) {
         add(byFile, path, ClassFileScanner.scan(path, f.bytes()));
+        continue;
+      }
+      if (Nested.isDisguisedArchive(f)) {
+        add(byFile, path, Nested.scan(f));
         continue;
       }
       Binary bin = Binary.of(f);
@@ -611,7 +615,9 @@ public final class PackageAnalyzer {
         return new Binary("Mach-O");
       }
       if (b0 == 0xca && b1 == 0xfe && b2 == 0xba && b3 == 0xbe && !f.path().endsWith(".class")) {
-        return new Binary("Mach-O universal");
+        // a fat Mach-O header counts architectures (a few); a class file has its version here
+        int archs = ((b[4] & 0xff) << 24) | ((b[5] & 0xff) << 16) | ((b[6] & 0xff) << 8) | (b[7] & 0xff);
+        return b.length >= 8 && archs > 0 && archs < 32 ? new Binary("Mach-O universal") : null;
       }
       if (b0 == 0 && b1 == 'a' && b2 == 's' && b3 == 'm') {
         return new Binary("WebAssembly");
