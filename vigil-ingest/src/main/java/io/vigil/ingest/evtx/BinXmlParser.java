@@ -4,6 +4,7 @@ import io.vigil.ingest.evtx.XmlNode.Attribute;
 import io.vigil.ingest.evtx.XmlNode.Element;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +42,8 @@ final class BinXmlParser {
   private final EvtxLimits limits;
   private final Map<Integer, String> names = new HashMap<>();
   private final Map<Integer, Template> templates = new HashMap<>();
+  // Template subtrees without placeholders, shared as they are by every instance.
+  private final Map<Element, Boolean> constant = new IdentityHashMap<>();
   private int nodeBudget;
 
   /** A parsed template definition: its body with placeholders, and its size in the chunk. */
@@ -156,10 +159,11 @@ final class BinXmlParser {
         default ->
             throw new BadEvtxException(
                 String.format(
-                Locale.ROOT,
+                    Locale.ROOT,
                     "expected a fragment header, element or template instance at chunk offset %d,"
                         + " found token 0x%02x",
-                    c.pos, token));
+                    c.pos,
+                    token));
       }
     }
     return null;
@@ -196,7 +200,8 @@ final class BinXmlParser {
       throw new BadEvtxException(
           "a name of " + chars + " characters at chunk offset " + offset + " runs past the chunk");
     }
-    String name = new String(data, offset + 8, 2 * chars, java.nio.charset.StandardCharsets.UTF_16LE);
+    String name =
+        new String(data, offset + 8, 2 * chars, java.nio.charset.StandardCharsets.UTF_16LE);
     names.put(offset, name);
     return name;
   }
@@ -236,10 +241,12 @@ final class BinXmlParser {
     } else if (close != CLOSE_EMPTY_ELEMENT) {
       throw new BadEvtxException(
           String.format(
-                Locale.ROOT,
+              Locale.ROOT,
               "element <%s>: expected the close of its start (0x02 or 0x03) at chunk offset %d,"
                   + " found token 0x%02x",
-              name, c.pos - 1, close));
+              name,
+              c.pos - 1,
+              close));
     }
     return new Element(name, attributes, children);
   }
@@ -275,8 +282,9 @@ final class BinXmlParser {
         if (type != Values.STRING) {
           throw new BadEvtxException(
               String.format(
-                Locale.ROOT,
-                  "a value token holds type 0x%02x; only strings (0x01) are stored inline", type));
+                  Locale.ROOT,
+                  "a value token holds type 0x%02x; only strings (0x01) are stored inline",
+                  type));
         }
         yield new XmlNode.Text(c.utf16Chars(c.u16("string length"), "string characters"));
       }
@@ -335,8 +343,11 @@ final class BinXmlParser {
           if (!isValueToken(t)) {
             throw new BadEvtxException(
                 String.format(
-                Locale.ROOT,
-                    "element <%s>: unexpected token 0x%02x at chunk offset %d", name, t, c.pos));
+                    Locale.ROOT,
+                    "element <%s>: unexpected token 0x%02x at chunk offset %d",
+                    name,
+                    t,
+                    c.pos));
           }
           children.add(readValueNode(c));
         }
@@ -437,7 +448,8 @@ final class BinXmlParser {
                 Locale.ROOT,
                 "the template definition at chunk offset %d starts with token 0x%02x, not an"
                     + " element",
-                offset, t));
+                offset,
+                t));
       }
     }
     if (root == null) {
@@ -489,6 +501,9 @@ final class BinXmlParser {
    */
   private List<Element> resolve(Element e, List<XmlNode> values, int depth) {
     spend(1);
+    if (isConstant(e)) {
+      return List.of(e);
+    }
     List<Attribute> attributes = new ArrayList<>(e.attributes().size());
     for (Attribute a : e.attributes()) {
       List<XmlNode> value = new ArrayList<>(a.value().size());
@@ -505,6 +520,30 @@ final class BinXmlParser {
     }
     Element resolved = new Element(e.name(), attributes, children);
     return expandArrays(resolved);
+  }
+
+  private boolean isConstant(Element e) {
+    Boolean known = constant.get(e);
+    if (known != null) {
+      return known;
+    }
+    boolean result = true;
+    for (Attribute a : e.attributes()) {
+      for (XmlNode node : a.value()) {
+        if (node instanceof XmlNode.Substitution || isExpandable(node)) {
+          result = false;
+        }
+      }
+    }
+    for (XmlNode node : e.children()) {
+      if (node instanceof XmlNode.Substitution
+          || isExpandable(node)
+          || (node instanceof Element child && !isConstant(child))) {
+        result = false;
+      }
+    }
+    constant.put(e, result);
+    return result;
   }
 
   private void resolveNode(XmlNode node, List<XmlNode> values, int depth, List<XmlNode> out) {

@@ -15,9 +15,9 @@ import java.util.Map;
  * #attributes} and text beside them under {@code #text}; an element with nothing becomes null;
  * repeated child names get {@code _1}, {@code _2} suffixes; inside {@code EventData} and {@code
  * UserData}, {@code <Data Name="X">v</Data>} becomes {@code "X": v} and unnamed {@code Data}
- * elements gather under {@code "Data": {"#text": [...]}}. Integers and booleans that make up a whole
- * value are JSON numbers and booleans; every other value is a string. Character references and the
- * five predefined XML entities are resolved to the characters they stand for.
+ * elements gather under {@code "Data": {"#text": [...]}}. Integers and booleans that make up a
+ * whole value are JSON numbers and booleans; every other value is a string. Character references
+ * and the five predefined XML entities are resolved to the characters they stand for.
  */
 final class EventRenderer {
   private final StringBuilder json = new StringBuilder(2048);
@@ -313,7 +313,16 @@ final class EventRenderer {
   private void string(String s) {
     json.append('"');
     int n = s.length();
-    for (int i = 0; i < n; i++) {
+    int plain = 0;
+    while (plain < n) {
+      char ch = s.charAt(plain);
+      if (ch < 0x20 || ch == '"' || ch == '\\' || Character.isSurrogate(ch)) {
+        break;
+      }
+      plain++;
+    }
+    json.append(s, 0, plain);
+    for (int i = plain; i < n; i++) {
       char ch = s.charAt(i);
       switch (ch) {
         case '"' -> json.append("\\\"");

@@ -2,12 +2,12 @@ package io.vigil.ingest.evtx;
 
 /**
  * Bounds on the work one EVTX record may cause, so that a hostile or corrupt file cannot make the
- * reader recurse without end, allocate without end or loop. A record that passes a limit is
- * skipped and reported as an {@link EvtxProblem} that names the setting to raise.
+ * reader recurse without end, allocate without end or loop. A record that passes a limit is skipped
+ * and reported as an {@link EvtxProblem} that names the setting to raise.
  *
  * @param maxRecordBytes largest record accepted, header included ({@code evtx.max-record-bytes})
- * @param maxTemplateDepth deepest nesting of template instances and embedded BinXML values
- *     ({@code evtx.max-template-depth})
+ * @param maxTemplateDepth deepest nesting of template instances and embedded BinXML values ({@code
+ *     evtx.max-template-depth})
  * @param maxElementDepth deepest nesting of XML elements inside one fragment ({@code
  *     evtx.max-element-depth})
  * @param maxSubstitutions most substitution values one template instance may carry ({@code

@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
- * Reads Windows Event Log files (EVTX) into {@link Event}s, one chunk of 64 KiB in memory at a time,
- * so files of any size stream through.
+ * Reads Windows Event Log files (EVTX) into {@link Event}s, one chunk of 64 KiB in memory at a
+ * time, so files of any size stream through.
  *
  * <pre>{@code
  * EvtxSummary s = EvtxReader.read(path, schema, hunt::accept, problem -> log.warn(problem));
@@ -26,9 +26,9 @@ import java.util.zip.CRC32;
  * is the record's EventRecordID.
  *
  * <p>Damaged files are read as far as they can be: a record that cannot be read is skipped, a chunk
- * whose header is gone is skipped, checksum mismatches are only noted; each is passed to the problem
- * consumer as an {@link EvtxProblem} and reading goes on. No parse failure escapes as an exception;
- * only I/O errors of the stream itself do, and whatever the consumers throw.
+ * whose header is gone is skipped, checksum mismatches are only noted; each is passed to the
+ * problem consumer as an {@link EvtxProblem} and reading goes on. No parse failure escapes as an
+ * exception; only I/O errors of the stream itself do, and whatever the consumers throw.
  */
 public final class EvtxReader {
   static final int FILE_HEADER_SIZE = 4096;

@@ -11,7 +11,9 @@ sealed interface EvtxValue {
   /** The value as text, as it appears inside a longer string. */
   String text();
 
-  /** An integer of any width; {@code unsigned} for a uint64 that may pass {@link Long#MAX_VALUE}. */
+  /**
+   * An integer of any width; {@code unsigned} for a uint64 that may pass {@link Long#MAX_VALUE}.
+   */
   record Num(long value, boolean unsigned) implements EvtxValue {
     @Override
     public String text() {

@@ -64,7 +64,10 @@ final class Values {
   }
 
   static int i32(byte[] b, int off) {
-    return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | b[off + 3] << 24;
+    return (b[off] & 0xff)
+        | (b[off + 1] & 0xff) << 8
+        | (b[off + 2] & 0xff) << 16
+        | b[off + 3] << 24;
   }
 
   static long u32(byte[] b, int off) {
@@ -241,7 +244,8 @@ final class Values {
       case UINT64 -> new EvtxValue.Num(le(b, off, n), true);
       case REAL32 ->
           new EvtxValue.Formatted(Float.toString(Float.intBitsToFloat((int) le(b, off, n))));
-      case REAL64 -> new EvtxValue.Formatted(Double.toString(Double.longBitsToDouble(le(b, off, n))));
+      case REAL64 ->
+          new EvtxValue.Formatted(Double.toString(Double.longBitsToDouble(le(b, off, n))));
       case BOOL -> new EvtxValue.Bool(le(b, off, Math.min(size, 8)) != 0);
       case HEX32, HEX64 -> new EvtxValue.Formatted(hex(le(b, off, Math.min(size, 8))));
       case SIZE_T -> new EvtxValue.Formatted(hex(le(b, off, Math.min(size, 8))));

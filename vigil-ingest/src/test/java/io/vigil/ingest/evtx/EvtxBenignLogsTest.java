@@ -6,18 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.event.Event;
 import io.vigil.testing.SharedData;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,8 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>Namespace declarations: python-evtx drops {@code xmlns} and {@code xmlns:*} attributes.
  *   <li>Hex integers: leading zeros dropped ({@code 0x0000000000000004} vs {@code 0x4}).
  *   <li>Binary values: python-evtx prints base64, evtx_dump upper-case hex; base64 is decoded.
- *   <li>Empty values: python-evtx keeps an attribute whose optional substitution is empty as
- *       {@code ""} and an empty element as {@code ""} or null; evtx_dump drops the attribute. Empty
+ *   <li>Empty values: python-evtx keeps an attribute whose optional substitution is empty as {@code
+ *       ""} and an empty element as {@code ""} or null; evtx_dump drops the attribute. Empty
  *       strings, nulls and empty objects are dropped on both sides.
  *   <li>Attributes of an element that also has text or child elements: python-evtx's export drops
  *       them ({@code "EventID": 6009}, and {@code <EventData Name="…">}), evtx_dump keeps them
@@ -66,10 +66,12 @@ class EvtxBenignLogsTest {
   private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0b-\\x1f]");
   private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]+");
   private static final Pattern GUID =
-      Pattern.compile("\\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}?");
+      Pattern.compile(
+          "\\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}?");
   private static final Pattern TIME =
       Pattern.compile("(\\d{4}-\\d\\d-\\d\\d)[ T](\\d\\d:\\d\\d:\\d\\d)(\\.\\d+)?Z?");
-  private static final Pattern BASE64 = Pattern.compile("(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
+  private static final Pattern BASE64 =
+      Pattern.compile("(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
 
   @ParameterizedTest
   @ValueSource(strings = {"security", "system", "sysmon"})
@@ -98,7 +100,8 @@ class EvtxBenignLogsTest {
     Map<String, List<String>> byPath = new TreeMap<>();
     fields.forEach(
         (path, values) ->
-            byPath.put(path.endsWith(".#text") ? path.substring(0, path.length() - 6) : path, values));
+            byPath.put(
+                path.endsWith(".#text") ? path.substring(0, path.length() - 6) : path, values));
     Set<String> contentOwners = new HashSet<>();
     for (String path : byPath.keySet()) {
       if (!path.contains(".#attributes.")) {
@@ -218,11 +221,13 @@ class EvtxBenignLogsTest {
       return true;
     }
     if (python.startsWith("time:") && ours.startsWith("time:")) {
-      return Math.abs(Long.parseLong(python.substring(5)) - Long.parseLong(ours.substring(5)))
-          <= 4;
+      return Math.abs(Long.parseLong(python.substring(5)) - Long.parseLong(ours.substring(5))) <= 4;
     }
     if (BASE64.matcher(python).matches()) {
-      return HexFormat.of().withUpperCase().formatHex(Base64.getDecoder().decode(python)).equals(ours);
+      return HexFormat.of()
+          .withUpperCase()
+          .formatHex(Base64.getDecoder().decode(python))
+          .equals(ours);
     }
     return false;
   }

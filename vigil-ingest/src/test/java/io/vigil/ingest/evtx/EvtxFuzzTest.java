@@ -89,7 +89,8 @@ class EvtxFuzzTest {
     if (kind == 0 || kind == 3) {
       int flips = 1 + random.nextInt(40);
       for (int f = 0; f < flips; f++) {
-        int at = random.nextBoolean() ? 4096 + random.nextInt(hot - 4096) : random.nextInt(b.length);
+        int at =
+            random.nextBoolean() ? 4096 + random.nextInt(hot - 4096) : random.nextInt(b.length);
         b[at] ^= (byte) (1 << random.nextInt(8));
       }
     }

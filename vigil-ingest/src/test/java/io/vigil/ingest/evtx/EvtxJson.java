@@ -26,7 +26,8 @@ final class EvtxJson {
   /** Every JSON object in a file of concatenated or line-separated objects. */
   static List<JsonNode> readAll(Path file) throws IOException {
     List<JsonNode> out = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = MAPPER.readerFor(JsonNode.class).readValues(file.toFile())) {
+    try (MappingIterator<JsonNode> it =
+        MAPPER.readerFor(JsonNode.class).readValues(file.toFile())) {
       while (it.hasNext()) {
         out.add(it.next());
       }

@@ -36,7 +36,12 @@ class EvtxReaderTest {
     List<EvtxProblem> problems = new ArrayList<>();
     EvtxSummary summary =
         EvtxReader.read(
-            new ByteArrayInputStream(file), "test.evtx", SCHEMA, limits, events::add, problems::add);
+            new ByteArrayInputStream(file),
+            "test.evtx",
+            SCHEMA,
+            limits,
+            events::add,
+            problems::add);
     return new Read(events, problems, summary);
   }
 
@@ -148,7 +153,9 @@ class EvtxReaderTest {
     Read r = read(b.file());
 
     assertThat(r.problems()).isEmpty();
-    assertThat(r.events()).extracting(e -> e.get("Event.EventData.Cmd")).containsExactly("one", "two");
+    assertThat(r.events())
+        .extracting(e -> e.get("Event.EventData.Cmd"))
+        .containsExactly("one", "two");
     assertThat(r.events()).extracting(Event::index).containsExactly(1L, 2L);
   }
 
@@ -171,7 +178,8 @@ class EvtxReaderTest {
     assertThat(r.events().get(0).raw())
         .isEqualTo(
             "{\"Event\":{\"EventData\":{\"Data\":{\"#text\":[\"1\",\"\",\"3\"]},\"Binary\":\"00FF\"}}}");
-    assertThat(r.events().get(0).get("Event.EventData.Data.#text")).isEqualTo(List.of("1", "", "3"));
+    assertThat(r.events().get(0).get("Event.EventData.Data.#text"))
+        .isEqualTo(List.of("1", "", "3"));
   }
 
   @Test
@@ -197,7 +205,9 @@ class EvtxReaderTest {
               assertThat(p.record()).isEqualTo(1);
               assertThat(p.chunk()).isZero();
               assertThat(p.offset()).isEqualTo(4096 + 512);
-              assertThat(p.message()).contains("nest deeper than 16").contains("evtx.max-template-depth");
+              assertThat(p.message())
+                  .contains("nest deeper than 16")
+                  .contains("evtx.max-template-depth");
             });
   }
 
@@ -296,14 +306,16 @@ class EvtxReaderTest {
         .satisfies(
             p -> {
               assertThat(p.kind()).isEqualTo(EvtxProblem.Kind.FILE_HEADER);
-              assertThat(p.message()).contains("0 bytes, fewer than the 4096-byte EVTX file header");
+              assertThat(p.message())
+                  .contains("0 bytes, fewer than the 4096-byte EVTX file header");
             });
   }
 
   @Test
   void read_fileCutInsideAChunk_readsTheRecordsBeforeTheCut() throws IOException {
     byte[] whole =
-        Files.readAllBytes(SharedData.require("datasets/windows/evtx-parser-fixtures/security.evtx"));
+        Files.readAllBytes(
+            SharedData.require("datasets/windows/evtx-parser-fixtures/security.evtx"));
     Read full = read(Arrays.copyOf(whole, 4096 + 2 * 65536));
 
     Read cut = read(Arrays.copyOf(whole, 4096 + 65536 + 30_000));

@@ -30,14 +30,15 @@ import org.junit.jupiter.api.TestFactory;
  *   <li>{@code sample_with_a_bad_chunk_magic.evtx}: chunks 6 and 10 have no signature (skipped and
  *       reported, as evtx_dump does); in chunks 0, 7 and 9 a record runs into a zeroed region (its
  *       trailing size copy is 0). Both readers deliver those three records (reported here as
- *       damaged, their values cut short) and evtx_dump then stops each chunk; in chunk 7 this reader
- *       finds a further 31 intact records (47675–47705) 16 752 bytes after the zeroed region: 270
- *       + 31 = 301.
+ *       damaged, their values cut short) and evtx_dump then stops each chunk; in chunk 7 this
+ *       reader finds a further 31 intact records (47675–47705) 16 752 bytes after the zeroed
+ *       region: 270 + 31 = 301.
  * </ul>
  */
 class EvtxSampleFilesTest {
   private static final Map<String, Integer> RECOVERED_BEYOND_MANIFEST =
-      Map.of("sample-with-zero-data-size-event.evtx", 449, "sample_with_a_bad_chunk_magic.evtx", 301);
+      Map.of(
+          "sample-with-zero-data-size-event.evtx", 449, "sample_with_a_bad_chunk_magic.evtx", 301);
 
   @TestFactory
   Stream<DynamicTest> read_sampleFile_givesManifestEventCount() throws IOException {
@@ -106,7 +107,8 @@ class EvtxSampleFilesTest {
         DynamicTest.dynamicTest(
             "no CRC32",
             () -> {
-              EvtxSamples.Result r = EvtxSamples.read(fixtures.resolve("Application_no_crc32.evtx"));
+              EvtxSamples.Result r =
+                  EvtxSamples.read(fixtures.resolve("Application_no_crc32.evtx"));
               assertThat(r.problems())
                   .extracting(EvtxProblem::kind)
                   .containsOnly(EvtxProblem.Kind.CHECKSUM_MISMATCH)
@@ -118,7 +120,8 @@ class EvtxSampleFilesTest {
             () -> {
               // The chunk's string hash table is damaged; names are read by offset, so every
               // record still reads, identical to the intact security.evtx.
-              EvtxSamples.Result bad = EvtxSamples.read(fixtures.resolve("security_bad_string_cache.evtx"));
+              EvtxSamples.Result bad =
+                  EvtxSamples.read(fixtures.resolve("security_bad_string_cache.evtx"));
               EvtxSamples.Result good = EvtxSamples.read(fixtures.resolve("security.evtx"));
               assertThat(bad.events().stream().map(Event::raw).toList())
                   .isEqualTo(good.events().stream().map(Event::raw).toList());

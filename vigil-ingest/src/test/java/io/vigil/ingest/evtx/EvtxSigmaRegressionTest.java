@@ -21,8 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>One normalization, applied to both sides: trailing spaces of string values are removed. The
  * exporter that produced these files trims them (Sysmon writes {@code ParentCommandLine} as {@code
- * "C:\Windows\system32\cmd.exe" } with a space at the end, the JSON has none); the reader keeps
- * the bytes as Windows logged them, which is what detections on live logs see.
+ * "C:\Windows\system32\cmd.exe" } with a space at the end, the JSON has none); the reader keeps the
+ * bytes as Windows logged them, which is what detections on live logs see.
  */
 class EvtxSigmaRegressionTest {
 
@@ -44,7 +44,8 @@ class EvtxSigmaRegressionTest {
     List<JsonNode> expected = EvtxJson.readAll(json);
     EvtxSamples.Result result = EvtxSamples.read(evtx);
 
-    assertThat(result.problems().stream().filter(p -> p.kind() != EvtxProblem.Kind.CHECKSUM_MISMATCH))
+    assertThat(
+            result.problems().stream().filter(p -> p.kind() != EvtxProblem.Kind.CHECKSUM_MISMATCH))
         .as("problems")
         .isEmpty();
     assertThat(result.events()).as("events").hasSize(expected.size());
@@ -70,8 +71,7 @@ class EvtxSigmaRegressionTest {
     Map<String, List<String>> out = new LinkedHashMap<>();
     fields.forEach(
         (k, v) ->
-            out.put(
-                k, v.stream().map(s -> s.startsWith("s:") ? s.stripTrailing() : s).toList()));
+            out.put(k, v.stream().map(s -> s.startsWith("s:") ? s.stripTrailing() : s).toList()));
     return out;
   }
 }

@@ -63,7 +63,8 @@ class ValuesTest {
 
   @Test
   void scalar_boolOtherThanOne_isTrue() {
-    assertThat(Values.scalar(Values.BOOL, hex("02000000"), 0, 4)).isEqualTo(new EvtxValue.Bool(true));
+    assertThat(Values.scalar(Values.BOOL, hex("02000000"), 0, 4))
+        .isEqualTo(new EvtxValue.Bool(true));
     assertThat(Values.scalar(Values.BOOL, hex("00000000"), 0, 4))
         .isEqualTo(new EvtxValue.Bool(false));
     assertThat(Values.scalar(Values.BOOL, hex("01"), 0, 1)).isEqualTo(new EvtxValue.Bool(true));

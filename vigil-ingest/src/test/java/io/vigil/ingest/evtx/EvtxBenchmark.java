@@ -1,0 +1,99 @@
+package io.vigil.ingest.evtx;
+
+import io.vigil.event.FieldSchema;
+import io.vigil.testing.SharedData;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Throughput of {@link EvtxReader} over every shared .evtx file, held in memory and read again and
+ * again (so the number is parsing, not disk). Not part of the normal test run (its name does not
+ * end in Test); run it with:
+ *
+ * <pre>
+ * ./mvnw -q -pl vigil-ingest test -Dtest=EvtxBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ * cat vigil-ingest/target/evtx-benchmark.txt
+ * </pre>
+ */
+class EvtxBenchmark {
+  private static final int WARMUP_SECONDS = 10;
+  private static final int MEASURE_SECONDS = 20;
+
+  @Test
+  void throughput() throws IOException {
+    Path windows = SharedData.require("datasets/windows");
+    List<byte[]> files = new ArrayList<>();
+    long bytes = 0;
+    for (Path f : EvtxSamples.evtxFiles(windows)) {
+      byte[] b = Files.readAllBytes(f);
+      files.add(b);
+      bytes += b.length;
+    }
+    // The fields a Sigma rule set over Windows logs typically reads.
+    FieldSchema schema =
+        FieldSchema.of(
+            List.of(
+                "Event.System.EventID",
+                "Event.System.Channel",
+                "Event.System.Provider.#attributes.Name",
+                "Event.EventData.Image",
+                "Event.EventData.CommandLine",
+                "Event.EventData.ParentImage",
+                "Event.EventData.TargetUserName",
+                "Event.EventData.LogonType"));
+    pass(files, schema, WARMUP_SECONDS);
+    long[] result = pass(files, schema, MEASURE_SECONDS);
+    double seconds = result[2] / 1e9;
+    String report =
+        String.format(
+            Locale.ROOT,
+            "EVTX read: %d files, %.1f MB per pass, %d passes in %.1f s: %.1f MB/s, %.0f events/s"
+                + " (%d events per pass), JDK %s, %d cores%n",
+            files.size(),
+            bytes / 1e6,
+            result[0],
+            seconds,
+            result[0] * bytes / 1e6 / seconds,
+            result[1] / seconds,
+            result[1] / result[0],
+            Runtime.version(),
+            Runtime.getRuntime().availableProcessors());
+    System.out.print(report);
+    Files.writeString(Path.of("target", "evtx-benchmark.txt"), report, StandardCharsets.UTF_8);
+  }
+
+  /** Reads every file repeatedly for about {@code seconds}; returns passes, events, nanos. */
+  private static long[] pass(List<byte[]> files, FieldSchema schema, int seconds)
+      throws IOException {
+    long start = System.nanoTime();
+    long deadline = start + seconds * 1_000_000_000L;
+    long passes = 0;
+    long events = 0;
+    long[] sink = {0};
+    while (System.nanoTime() < deadline) {
+      for (byte[] file : files) {
+        EvtxSummary s =
+            EvtxReader.read(
+                new ByteArrayInputStream(file),
+                "bench",
+                schema,
+                EvtxLimits.DEFAULT,
+                e -> sink[0] += e.raw().length(),
+                p -> {});
+        events += s.events();
+      }
+      passes++;
+    }
+    if (sink[0] == 0) {
+      throw new AssertionError("no output");
+    }
+    return new long[] {passes, events, System.nanoTime() - start};
+  }
+}
