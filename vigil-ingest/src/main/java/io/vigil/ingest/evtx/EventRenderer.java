@@ -23,11 +23,22 @@ final class EventRenderer {
   private final StringBuilder json = new StringBuilder(2048);
   private final StringBuilder path = new StringBuilder(128);
   private final StringBuilder text = new StringBuilder(256);
+  private final int maxDepth;
   private Event.Builder event;
+  private int depth;
+
+  /**
+   * @param maxDepth deepest element nesting rendered; templates nested in templates can stack their
+   *     depths, so the limit is checked again on the final tree
+   */
+  EventRenderer(int maxDepth) {
+    this.maxDepth = maxDepth;
+  }
 
   /** Renders one record; returns the JSON text after filling {@code builder}. */
   String render(Element root, Event.Builder builder) {
     this.event = builder;
+    depth = 0;
     json.setLength(0);
     path.setLength(0);
     json.append('{');
@@ -181,6 +192,12 @@ final class EventRenderer {
   }
 
   private void body(Element e, boolean dataContainer) {
+    if (++depth > maxDepth) {
+      throw new BadEvtxException(
+          "the record's elements, its templates expanded, nest deeper than "
+              + maxDepth
+              + "; raise evtx.max-element-depth if such records are expected");
+    }
     boolean flatten = false;
     int positional = 0;
     if (dataContainer) {
@@ -295,6 +312,7 @@ final class EventRenderer {
       pop(mark);
     }
     json.append('}');
+    depth--;
   }
 
   private void dataValue(Element data) {

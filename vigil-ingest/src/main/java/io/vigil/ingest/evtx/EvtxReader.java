@@ -44,7 +44,7 @@ public final class EvtxReader {
   private final EvtxLimits limits;
   private final Consumer<Event> events;
   private final Consumer<EvtxProblem> problems;
-  private final EventRenderer renderer = new EventRenderer();
+  private final EventRenderer renderer;
   private final CRC32 crc = new CRC32();
   private long eventCount;
   private long recordsSkipped;
@@ -64,6 +64,7 @@ public final class EvtxReader {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.events = Objects.requireNonNull(events, "events");
     this.problems = Objects.requireNonNull(problems, "problems");
+    this.renderer = new EventRenderer(limits.maxElementDepth());
   }
 
   /** Reads a file with the default limits. */

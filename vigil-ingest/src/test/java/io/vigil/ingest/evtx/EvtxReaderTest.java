@@ -256,6 +256,37 @@ class EvtxReaderTest {
   }
 
   @Test
+  void read_templatesStackingPastDepthLimit_skipsRecordNamingTheSetting() throws IOException {
+    // Each template nests 3 elements and instantiates the next: 4 templates give depth 12.
+    EvtxBuilder b = new EvtxBuilder();
+    int record = b.record();
+    b.fragmentHeader();
+    List<Integer> sizes = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      sizes.add(b.instanceWithInlineDefinition());
+      b.fragmentHeader();
+      b.open("A", false).closeStart().open("B", false).closeStart().open("C", false).closeStart();
+    }
+    for (int t = 3; t >= 0; t--) {
+      if (t < 3) {
+        b.values(); // values of the instance just closed
+      }
+      b.end().end().end().eof();
+      b.endDefinition(sizes.get(t));
+    }
+    b.values().eof();
+    b.endRecord(record);
+
+    assertThat(read(b.file()).events()).hasSize(1);
+    Read r = read(b.file(), new EvtxLimits(65_536, 16, 10, 4_096, 100_000));
+    assertThat(r.problems())
+        .singleElement()
+        .extracting(EvtxProblem::message)
+        .asString()
+        .contains("nest deeper than 10", "evtx.max-element-depth");
+  }
+
+  @Test
   void read_recordOverSizeLimit_skipsEveryRecordNamingTheSetting() throws IOException {
     Path file =
         SharedData.require(
