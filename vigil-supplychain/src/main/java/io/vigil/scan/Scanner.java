@@ -103,6 +103,14 @@ public final class Scanner {
     return report(name, reader.read(name, archive));
   }
 
+  /** A report for findings gathered elsewhere (e.g. a lockfile entry whose content is absent). */
+  public PackageReport judge(
+      String path, Ecosystem ecosystem, String name, String version, List<Finding> findings) {
+    Verdicts.Decision d = Verdicts.decide(findings);
+    return new PackageReport(
+        path, ecosystem, name, version, d.verdict(), d.scores(), findings, d.reasons());
+  }
+
   private PackageReport report(String path, PackageContents contents) {
     PackageAnalysis a = analyzer.analyze(contents);
     List<Finding> findings = new ArrayList<>(a.findings());
