@@ -207,6 +207,7 @@ final class HuntCommand implements Callable<Integer> {
     // ---- rules
     Path starter = null;
     LoadResult loaded;
+    long loadNanos;
     try {
       List<Path> rulePaths = rules;
       if (rules.isEmpty()) {
@@ -216,7 +217,9 @@ final class HuntCommand implements Callable<Integer> {
           err.println("vigil hunt: no --rules given; using the starter rules that ship with Vigil");
         }
       }
+      long loadStart = System.nanoTime();
       loaded = RuleSet.load(rulePaths, options);
+      loadNanos = System.nanoTime() - loadStart;
     } finally {
       if (starter != null) {
         HuntExamples.delete(starter);
@@ -302,6 +305,8 @@ final class HuntCommand implements Callable<Integer> {
               + e.getCause().getMessage());
       return 2;
     }
+    summary.rulesLoaded = ruleSet.rules().size();
+    summary.loadTime = Duration.ofNanos(loadNanos);
     summary.print(err, Duration.ofNanos(System.nanoTime() - start), inputCount);
     return 0;
   }

@@ -25,6 +25,8 @@ final class HuntSummary {
   long unreadableInputs;
   long skippedInputs;
   long detections;
+  int rulesLoaded;
+  Duration loadTime = Duration.ZERO;
   final long[] byLevel = new long[HuntLevels.LEVELS.size()];
   final Map<String, Long> byTactic = new LinkedHashMap<>();
   private final Map<String, RuleCount> byRule = new HashMap<>();
@@ -68,6 +70,11 @@ final class HuntSummary {
         events / seconds,
         parseErrors,
         parseErrors == 1 ? "" : "s");
+    err.printf(
+        Locale.ROOT,
+        "  %,d rules loaded in %.1f s (not counted in the speed above)%n",
+        rulesLoaded,
+        loadTime.toNanos() / 1e9);
     if (unreadableInputs > 0 || skippedInputs > 0) {
       err.printf(
           Locale.ROOT,
