@@ -154,9 +154,10 @@ sealed interface Cond {
 
   /**
    * Field-less (keyword) search: any string value of the event; {@code all}: every keyword. {@code
-   * ids} holds each test's id in the rule set's {@link KeywordIndex}, or -1 to test value by value.
+   * ids} holds each test's id in the rule set's {@link KeywordIndex}, or -1 to test value by value;
+   * {@code guards} the id of a literal part the test needs (checked first), or -1.
    */
-  record Keywords(ValueTest[] tests, boolean all, int[] ids) implements Cond {
+  record Keywords(ValueTest[] tests, boolean all, int[] ids, int[] guards) implements Cond {
     @Override
     @SuppressWarnings("unchecked")
     public boolean eval(MatchContext ctx) {
@@ -166,6 +167,8 @@ sealed interface Cond {
         boolean any;
         if (ids[k] >= 0 && ctx.keywords != null) {
           any = ctx.keywordFound(ids[k]);
+        } else if (guards[k] >= 0 && ctx.keywords != null && !ctx.keywordFound(guards[k])) {
+          any = false; // a literal part the keyword needs occurs nowhere in the event
         } else {
           if (values == null) {
             lower = new List[1];

@@ -294,7 +294,8 @@ final class DetectionCompiler {
     }
     int[] ids = new int[tests.size()];
     java.util.Arrays.fill(ids, -1);
-    return new Cond.Keywords(tests.toArray(ValueTest[]::new), mods.contains("all"), ids);
+    int[] guards = ids.clone();
+    return new Cond.Keywords(tests.toArray(ValueTest[]::new), mods.contains("all"), ids, guards);
   }
 
   private ValueTest valueTest(ScalarNode v, String key, List<String> mods, boolean cased)

@@ -24,6 +24,28 @@ final class MatchContext {
   private int keywordGeneration = -1;
 
   KeywordIndex keywords;
+  private long[] candidateBits = new long[0];
+
+  /** A cleared bit set for the rules of one event. */
+  long[] candidates(int rules) {
+    int words = (rules + 63) >>> 6;
+    if (candidateBits.length < words) {
+      candidateBits = new long[words];
+    } else {
+      java.util.Arrays.fill(candidateBits, 0L);
+    }
+    return candidateBits;
+  }
+
+  /** Whether the event holds a value at one of our schema's slots. */
+  boolean present(int slot, io.vigil.event.FieldSchema schema) {
+    if (slotMap == null) {
+      return event.get(slot) != null;
+    }
+    int o = slotMap[slot];
+    return o >= 0 ? event.get(o) != null : event.get(schema.paths().get(slot)) != null;
+  }
+
   private int[] keywordFound = new int[0];
   private int scannedGeneration = -1;
 

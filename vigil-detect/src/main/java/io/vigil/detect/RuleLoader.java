@@ -29,6 +29,7 @@ final class RuleLoader {
     final List<Mappings.Source> sources;
     final java.util.function.Function<String, Field> resolver;
     final List<String> filters = new ArrayList<>();
+    int index;
 
     Compiled(
         Rule rule,

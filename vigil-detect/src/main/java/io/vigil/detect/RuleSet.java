@@ -40,6 +40,11 @@ public final class RuleSet {
   private final Field[] fields;
   private final Map<FieldSchema, int[]> foreign = new ConcurrentHashMap<>();
   private final KeywordIndex keywords;
+  // Prefilter: a rule can only fire when one of the slots it needs is present (null: always
+  // evaluate); rulesBySlot lists, per schema slot, the rules that need it.
+  private final int[][] rulesBySlot;
+  private final boolean[] always;
+  private final int ruleCount;
 
   private RuleSet(
       FieldSchema schema,
@@ -48,8 +53,37 @@ public final class RuleSet {
       Map<Rule, RuleLoader.Compiled> byRule,
       Map<Rule, Group> groupOf,
       Field[] fields,
-      KeywordIndex keywords) {
+      KeywordIndex keywords,
+      List<RuleLoader.Compiled> compiled) {
     this.keywords = keywords;
+    this.ruleCount = compiled.size();
+    this.always = new boolean[ruleCount];
+    List<List<Integer>> bySlot = new ArrayList<>();
+    for (int i = 0; i < schema.size(); i++) {
+      bySlot.add(new ArrayList<>());
+    }
+    for (int r = 0; r < compiled.size(); r++) {
+      RuleLoader.Compiled c = compiled.get(r);
+      c.index = r;
+      Set<Field> need = necessary(c.cond);
+      if (need == null) {
+        always[r] = true;
+        continue;
+      }
+      Set<Integer> slots = new java.util.TreeSet<>();
+      for (Field f : need) {
+        for (int slot : f.slots) {
+          slots.add(slot);
+        }
+      }
+      for (int slot : slots) {
+        bySlot.get(slot).add(r);
+      }
+    }
+    this.rulesBySlot = new int[bySlot.size()][];
+    for (int i = 0; i < bySlot.size(); i++) {
+      rulesBySlot[i] = bySlot.get(i).stream().mapToInt(Integer::intValue).toArray();
+    }
     this.schema = schema;
     this.rules = rules;
     this.groups = groups;
@@ -164,7 +198,8 @@ public final class RuleSet {
             byRule,
             groupOf,
             fields.toArray(Field[]::new),
-            index.size() > 0 ? index : null);
+            index.size() > 0 ? index : null,
+            loader.compiled);
     java.util.Comparator<RuleProblem> order =
         java.util.Comparator.comparing(
                 (RuleProblem p) -> p.file() == null ? "" : p.file().toString())
@@ -190,15 +225,37 @@ public final class RuleSet {
       case Cond.Named n -> indexKeywords(n.inner(), index);
       case Cond.Keywords k -> {
         for (int i = 0; i < k.tests().length; i++) {
-          if (k.tests()[i] instanceof ValueTest.Str s
-              && s.kind() == ValueTest.Str.Kind.CONTAINS
-              && !s.cased()) {
-            k.ids()[i] = index.add(s.needle());
+          if (k.tests()[i] instanceof ValueTest.Str s && !s.cased()) {
+            if (s.kind() == ValueTest.Str.Kind.CONTAINS) {
+              k.ids()[i] = index.add(s.needle());
+            } else {
+              String literal = longestLiteral(s.needle());
+              if (literal.length() >= 3) {
+                k.guards()[i] = index.add(literal);
+              }
+            }
           }
         }
       }
       default -> {}
     }
+  }
+
+  /** The longest run of a pattern without wildcards. */
+  static String longestLiteral(String pattern) {
+    String best = "";
+    int start = 0;
+    for (int i = 0; i <= pattern.length(); i++) {
+      if (i == pattern.length()
+          || pattern.charAt(i) == Pattern.ANY
+          || pattern.charAt(i) == Pattern.ONE) {
+        if (i - start > best.length()) {
+          best = pattern.substring(start, i);
+        }
+        start = i + 1;
+      }
+    }
+    return best;
   }
 
   /** Every event path that a compiled rule or log-source condition reads. */
@@ -214,11 +271,16 @@ public final class RuleSet {
   public List<Detection> match(Event event) {
     MatchContext ctx = begin(event);
     List<Detection> out = NONE;
+    long[] candidates = candidates(ctx);
     for (Group g : groups) {
       if (g.gate != null && !g.gate.eval(ctx)) {
         continue;
       }
       for (RuleLoader.Compiled c : g.rules) {
+        int r = c.index;
+        if (!always[r] && (candidates[r >>> 6] & (1L << r)) == 0) {
+          continue;
+        }
         if (c.cond.eval(ctx)) {
           if (out == NONE) {
             out = new ArrayList<>(2);
@@ -229,6 +291,59 @@ public final class RuleSet {
     }
     ctx.event = null;
     return out == NONE ? NONE : Collections.unmodifiableList(out);
+  }
+
+  /** The rules one of whose needed fields is present in the event, as a bit set. */
+  private long[] candidates(MatchContext ctx) {
+    long[] bits = ctx.candidates(ruleCount);
+    for (int slot = 0; slot < rulesBySlot.length; slot++) {
+      int[] rs = rulesBySlot[slot];
+      if (rs.length == 0 || !ctx.present(slot, schema)) {
+        continue;
+      }
+      for (int r : rs) {
+        bits[r >>> 6] |= 1L << r;
+      }
+    }
+    return bits;
+  }
+
+  /**
+   * Fields of which at least one must be present for the condition to hold, or null when it can
+   * hold with every field missing (a negation, {@code null} values, keywords, {@code exists:
+   * false}).
+   */
+  static Set<Field> necessary(Cond c) {
+    return switch (c) {
+      case Cond.FieldMatch f -> f.acceptsMissing() ? null : Set.of(f.field());
+      case Cond.Exists e -> e.expected() ? Set.of(e.field()) : null;
+      case Cond.FieldRef r -> Set.of(r.field());
+      case Cond.Named n -> necessary(n.inner());
+      case Cond.Const k -> k.value() ? null : Set.of();
+      case Cond.Not n -> null;
+      case Cond.Keywords k -> null;
+      case Cond.And a -> {
+        Set<Field> best = null;
+        for (Cond p : a.parts()) {
+          Set<Field> s = necessary(p);
+          if (s != null && (best == null || s.size() < best.size())) {
+            best = s;
+          }
+        }
+        yield best;
+      }
+      case Cond.Or o -> {
+        Set<Field> all = new java.util.HashSet<>();
+        for (Cond p : o.parts()) {
+          Set<Field> s = necessary(p);
+          if (s == null) {
+            yield null;
+          }
+          all.addAll(s);
+        }
+        yield all;
+      }
+    };
   }
 
   private MatchContext begin(Event event) {
@@ -267,6 +382,25 @@ public final class RuleSet {
     } finally {
       ctx.event = null;
     }
+  }
+
+  /** For measurements: how many rules bypass the prefilter. */
+  String prefilterStats() {
+    int n = 0;
+    StringBuilder sample = new StringBuilder();
+    for (int i = 0; i < always.length; i++) {
+      if (always[i]) {
+        n++;
+        if (n <= 15) {
+          sample
+              .append("\n    ")
+              .append(rules.get(i).logsource())
+              .append(' ')
+              .append(rules.get(i).title());
+        }
+      }
+    }
+    return n + " of " + always.length + " rules always evaluated" + sample;
   }
 
   int fieldCount() {
