@@ -67,6 +67,14 @@ public final class EvtxReader {
     this.renderer = new EventRenderer(limits.maxElementDepth());
   }
 
+  /**
+   * Whether the first bytes of a file are the EVTX signature ({@code ElfFile\0}); for choosing a
+   * reader by content rather than by file name.
+   */
+  public static boolean isEvtx(byte[] head) {
+    return startsWith(head, 0, FILE_MAGIC);
+  }
+
   /** Reads a file with the default limits. */
   public static EvtxSummary read(
       Path file, FieldSchema schema, Consumer<Event> events, Consumer<EvtxProblem> problems)
@@ -176,7 +184,7 @@ public final class EvtxReader {
             "neither the file header nor the first chunk has an EVTX signature; this is not an"
                 + " EVTX file, nothing was read");
         chunksSkipped++;
-        return bytes + in.transferTo(OutputStreamSink.INSTANCE);
+        return bytes;
       }
       if (n < CHUNK_SIZE) {
         if (isZero(chunk, n)) {
@@ -400,16 +408,5 @@ public final class EvtxReader {
       }
     }
     return true;
-  }
-
-  /** Discards the rest of a stream that is not EVTX, so its length is still counted. */
-  private static final class OutputStreamSink extends java.io.OutputStream {
-    static final OutputStreamSink INSTANCE = new OutputStreamSink();
-
-    @Override
-    public void write(int b) {}
-
-    @Override
-    public void write(byte[] b, int off, int len) {}
   }
 }

@@ -115,6 +115,7 @@ class EvtxReaderTest {
 
     Read r = read(b.file());
 
+    assertThat(EvtxReader.isEvtx(b.file())).isTrue();
     assertThat(r.problems()).isEmpty();
     assertThat(r.events()).singleElement();
     Event e = r.events().get(0);
@@ -324,7 +325,8 @@ class EvtxReaderTest {
         .extracting(EvtxProblem::kind)
         .containsExactly(EvtxProblem.Kind.FILE_HEADER, EvtxProblem.Kind.FILE_HEADER);
     assertThat(r.problems().get(1).message()).contains("not an EVTX file");
-    assertThat(r.summary().bytes()).isEqualTo(json.length);
+    assertThat(r.summary().bytes()).as("stops reading").isEqualTo(4096 + 65536);
+    assertThat(EvtxReader.isEvtx(json)).isFalse();
   }
 
   @Test
