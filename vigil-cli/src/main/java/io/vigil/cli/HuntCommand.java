@@ -242,8 +242,21 @@ final class HuntCommand implements Callable<Integer> {
     int inputCount = example || stdin ? 1 : inputPaths.size();
     HuntSummary summary = new HuntSummary();
     long start = System.nanoTime();
+    Writer opened;
+    try {
+      opened = openOutput();
+    } catch (IOException e) {
+      return usage(
+          "cannot write output "
+              + output
+              + " ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "). Give a file in a writable directory.");
+    }
     try (HuntProgress progress = new HuntProgress(err, totalBytes, showProgress);
-        Writer out = openOutput()) {
+        Writer out = opened) {
       HuntProblems problems = new HuntProblems(err, progress);
       HuntOutput writer = HuntOutput.of(fmt, out);
       writer.begin();

@@ -181,6 +181,16 @@ class HuntCommandTest {
   }
 
   @Test
+  void hunt_outputIsADirectory_exit2WithWhatToDo() {
+    HuntRun run = HuntRun.of("hunt", "-o", dir.toString());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith("vigil hunt: cannot write output " + dir)
+        .contains("Give a file in a writable directory.");
+  }
+
+  @Test
   void hunt_missingInput_exit2WithWhatToDo() {
     HuntRun run = HuntRun.of("hunt", "--rules", starter(), "/x/y");
 
