@@ -197,8 +197,15 @@ public final class NameAnalyzer {
     int max = len >= MIN_LENGTH_DISTANCE_2 ? 2 : len >= MIN_LENGTH_DISTANCE_1 ? 1 : 0;
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
+    long qmask = PopularNames.mask(key);
     for (int l = len - max; l <= len + max && max > 0; l++) {
-      for (String cand : p.byLength.getOrDefault(l, List.of())) {
+      List<String> cands = p.byLength.getOrDefault(l, List.of());
+      long[] masks = p.masksByLength.get(l);
+      for (int i = 0; i < cands.size(); i++) {
+        if (Long.bitCount(qmask & ~masks[i]) > max || Long.bitCount(masks[i] & ~qmask) > max) {
+          continue;
+        }
+        String cand = cands.get(i);
         int d = Distance.osa(key, cand, max);
         if (d <= max
             && (d < bestDistance || (d == bestDistance && p.rankOf(cand) < p.rankOf(best)))) {
@@ -209,11 +216,13 @@ public final class NameAnalyzer {
     }
     if (best != null && !numericVariant(key, best)) {
       int rank = p.rankOf(best);
+      String how = Distance.describe(key, best, bestDistance);
       Severity sev =
           bestDistance == 1
-              ? (rank <= TOP_RANK ? Severity.HIGH : Severity.MEDIUM)
+              ? (rank <= TOP_RANK || how.startsWith("two letters swapped")
+                  ? Severity.HIGH
+                  : Severity.MEDIUM)
               : (rank <= TOP_RANK ? Severity.MEDIUM : Severity.LOW);
-      String how = Distance.describe(key, best, bestDistance);
       return finding(
           p,
           name,
@@ -248,8 +257,14 @@ public final class NameAnalyzer {
     while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
       i++;
     }
-    String ra = a.substring(i);
-    String rb = b.substring(i);
+    int ea = a.length();
+    int eb = b.length();
+    while (ea > i && eb > i && a.charAt(ea - 1) == b.charAt(eb - 1)) {
+      ea--;
+      eb--;
+    }
+    String ra = a.substring(i, ea);
+    String rb = b.substring(i, eb);
     return !ra.isEmpty()
         && !rb.isEmpty()
         && ra.chars().allMatch(Character::isDigit)
@@ -327,7 +342,7 @@ public final class NameAnalyzer {
       return null;
     }
     String reason = null;
-    for (String token : key.split("[-_./@]+")) {
+    for (String token : key.split("[-_./@:]+")) {
       if (INTERNAL_TOKENS.contains(token)) {
         reason = "the name contains '" + token + "'";
         break;

@@ -26,6 +26,7 @@ final class PopularNames {
   final Map<String, Integer> rank = new HashMap<>();
   final Map<String, String> bySkeleton = new HashMap<>();
   final Map<Integer, List<String>> byLength = new HashMap<>();
+  final Map<Integer, long[]> masksByLength = new HashMap<>();
   final Set<String> scopes = new HashSet<>();
 
   PopularNames(Ecosystem ecosystem, List<String> names) {
@@ -45,6 +46,35 @@ final class PopularNames {
       }
     }
     this.names = List.copyOf(keys);
+    byLength.forEach(
+        (len, list) -> {
+          long[] masks = new long[list.size()];
+          for (int i = 0; i < masks.length; i++) {
+            masks[i] = mask(list.get(i));
+          }
+          masksByLength.put(len, masks);
+        });
+  }
+
+  /**
+   * Which characters a name uses, one bit each (a–z, 0–9, the rest folded): an edit changes at most
+   * one character into a new one, so names at edit distance k differ in at most k bits each way.
+   */
+  static long mask(String s) {
+    long m = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int bit;
+      if (c >= 'a' && c <= 'z') {
+        bit = c - 'a';
+      } else if (c >= '0' && c <= '9') {
+        bit = 26 + (c - '0');
+      } else {
+        bit = 36 + (c % 27);
+      }
+      m |= 1L << bit;
+    }
+    return m;
   }
 
   static PopularNames load(Ecosystem e, String resource) {

@@ -14,7 +14,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every format from a small realistic fixture under src/test/resources/lockfiles, copied to a temp dir. */
+/**
+ * Every format from a small realistic fixture under src/test/resources/lockfiles, copied to a temp
+ * dir.
+ */
 class LockfilesTest {
   @TempDir Path tmp;
 
@@ -83,7 +86,10 @@ class LockfilesTest {
             "npm:react@19.1.0",
             "npm:npm-bundled-thing@1.0.1",
             "npm:inner@0.2.0");
-    assertThat(problems(r)).singleElement().asString().contains("from-git is resolved from git+ssh://");
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
+        .contains("from-git is resolved from git+ssh://");
   }
 
   @Test
@@ -97,7 +103,8 @@ class LockfilesTest {
             "npm:js-tokens@4.0.0",
             "npm:lodash@4.17.21",
             "npm:string-width@4.2.3");
-    assertThat(r.packages()).extracting(PackageRef::source)
+    assertThat(r.packages())
+        .extracting(PackageRef::source)
         .containsExactly(f + ":5", f + ":13", f + ":18", f + ":23");
     assertThat(r.integrityOf(r.packages().get(2))).get().asString().startsWith("sha512-v2kDEe57");
     assertThat(problems(r))
@@ -114,9 +121,12 @@ class LockfilesTest {
     LockfileResult r = Lockfiles.read(f);
     assertThat(r.format()).isEqualTo("yarn.lock (berry)");
     assertThat(refs(r))
-        .containsExactly("npm:@types/node@22.10.2", "npm:left-pad@1.3.0", "npm:undici-types@6.20.0");
+        .containsExactly(
+            "npm:@types/node@22.10.2", "npm:left-pad@1.3.0", "npm:undici-types@6.20.0");
     assertThat(r.packages().get(0).source()).isEqualTo(f + ":8");
-    assertThat(problems(r)).singleElement().asString()
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
         .contains("tool comes from https://example.com/tool-1.0.0.tgz, not the npm registry");
   }
 
@@ -137,7 +147,9 @@ class LockfilesTest {
     LockfileResult r = Lockfiles.read(f);
     assertThat(refs(r))
         .containsExactly("npm:@babel/runtime@7.26.0", "npm:react-dom@18.3.1", "npm:react@18.3.1");
-    assertThat(problems(r)).singleElement().asString()
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
         .contains("forked comes from https://codeload.github.com/example/forked/tar.gz/abcdef0");
   }
 
@@ -175,7 +187,8 @@ class LockfilesTest {
                 + " sha256:55365417734eb18255590a9ff9eb97e9e1da868d4ccd6402399eaacc4e2c4d2d");
     assertThat(problems(r))
         .containsExactly(
-            base + ":3: warning: -r requirements.txt includes a file already being read (a cycle); skipped",
+            base
+                + ":3: warning: -r requirements.txt includes a file already being read (a cycle); skipped",
             f
                 + ":4: warning: --extra-index-url https://pypi.internal.example.com/simple: pip takes"
                 + " the highest version found on any index, which is how dependency-confusion"
@@ -206,7 +219,9 @@ class LockfilesTest {
     Files.writeString(f, "-r missing.txt\nflask==3.1.0\n", StandardCharsets.UTF_8);
     LockfileResult r = Lockfiles.read(f);
     assertThat(refs(r)).containsExactly("pypi:flask@3.1.0");
-    assertThat(problems(r)).singleElement().asString()
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
         .startsWith(f + ":1: error: -r missing.txt: ")
         .contains("does not exist (paths are relative to " + tmp);
   }
@@ -218,12 +233,16 @@ class LockfilesTest {
     assertThat(refs(r))
         .containsExactly("pypi:certifi@2024.12.14", "pypi:colorama@0.4.6", "pypi:Pygments@2.18.0");
     assertThat(r.packages().get(0).source()).isEqualTo(f + ":3");
-    assertThat(r.integrityOf(r.packages().get(0))).get().asString()
+    assertThat(r.integrityOf(r.packages().get(0)))
+        .get()
+        .asString()
         .isEqualTo(
             "sha256:1275f7a45be9464efc1173084eaa30f866fe2e47d389406136d332ed4967ec56"
                 + " sha256:b650d30f370c2b724812bee08008be0c4163b163ddaec3f2546c1caf65f191db");
     assertThat(r.integrityOf(r.packages().get(2))).get().asString().startsWith("sha256:786ff802");
-    assertThat(problems(r)).singleElement().asString()
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
         .contains("my-lib 0.1.0 comes from a directory source, not a PyPI release; not checked");
   }
 
@@ -309,7 +328,9 @@ class LockfilesTest {
     LockfileResult r = Lockfiles.read(f);
     assertThat(r.packages()).isEmpty();
     assertThat(r.hasErrors()).isTrue();
-    assertThat(problems(r)).singleElement().asString()
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
         .startsWith(f + ":6: error: not valid JSON: Unexpected character ('\"'")
         .endsWith("; expected a package-lock.json written by npm");
   }
@@ -333,7 +354,9 @@ class LockfilesTest {
     Path f = fixture("malformed", "pom.xml");
     LockfileResult r = Lockfiles.read(f);
     assertThat(refs(r)).containsExactly("maven:junit:junit@4.13.2");
-    assertThat(problems(r)).singleElement().asString()
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
         .startsWith(f + ":13: error: not well-formed XML: ")
         .endsWith("; expected a Maven pom.xml");
   }
@@ -354,9 +377,11 @@ class LockfilesTest {
     assertThat(refs(r)).containsExactly("pypi:requests@2.32.3");
     assertThat(problems(r))
         .containsExactly(
-            f + ":5: error: this [[package]] table has no version; expected name = \"...\" and"
+            f
+                + ":5: error: this [[package]] table has no version; expected name = \"...\" and"
                 + " version = \"...\"",
-            f + ":9: error: this [[package]] table has no name; expected name = \"...\" and"
+            f
+                + ":9: error: this [[package]] table has no name; expected name = \"...\" and"
                 + " version = \"...\"");
   }
 
@@ -365,7 +390,9 @@ class LockfilesTest {
     Path f = fixture("malformed", "pnpm-lock.yaml");
     LockfileResult r = Lockfiles.read(f);
     assertThat(r.packages()).isEmpty();
-    assertThat(problems(r)).singleElement().asString()
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
         .startsWith(f + ":")
         .contains(": error: not valid YAML: ")
         .endsWith("; expected a pnpm-lock.yaml written by pnpm");
@@ -375,7 +402,8 @@ class LockfilesTest {
   void read_malformedGradleLockfile_reportsLineAndKeepsTheRest() throws IOException {
     Path f = fixture("malformed", "gradle.lockfile");
     LockfileResult r = Lockfiles.read(f);
-    assertThat(refs(r)).containsExactly("maven:com.example:good@1.0", "maven:com.example:also-good@2.0");
+    assertThat(refs(r))
+        .containsExactly("maven:com.example:good@1.0", "maven:com.example:also-good@2.0");
     assertThat(problems(r))
         .containsExactly(
             f
@@ -391,8 +419,12 @@ class LockfilesTest {
     Files.writeString(f, "hello\n", StandardCharsets.UTF_8);
     LockfileResult r = Lockfiles.read(f);
     assertThat(r.format()).isEqualTo("unknown");
-    assertThat(problems(r)).singleElement().asString()
-        .startsWith(f + ": error: not a lockfile or manifest Vigil reads; expected one of package-lock.json,");
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
+        .startsWith(
+            f
+                + ": error: not a lockfile or manifest Vigil reads; expected one of package-lock.json,");
   }
 
   @Test
@@ -422,7 +454,9 @@ class LockfilesTest {
     Path f = fixture("npm-v2", "package-lock.json");
     LockfileResult r = Lockfiles.read(f, new LockfileLimits(100, 10, 8, 200));
     assertThat(r.packages()).isEmpty();
-    assertThat(problems(r)).singleElement().asString()
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
         .contains("more than maxFileBytes (100); raise maxFileBytes if it is a genuine lockfile");
   }
 
@@ -431,7 +465,9 @@ class LockfilesTest {
     Path f = fixture("gradle", "gradle.lockfile");
     LockfileResult r = Lockfiles.read(f, new LockfileLimits(1 << 20, 2, 8, 200));
     assertThat(r.packages()).hasSize(2);
-    assertThat(problems(r)).singleElement().asString()
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
         .contains("stopped after maxEntries (2) packages");
   }
 
@@ -450,7 +486,9 @@ class LockfilesTest {
     Files.writeString(tmp.resolve("more.txt"), "six==1.17.0\n", StandardCharsets.UTF_8);
     LockfileResult r = Lockfiles.read(f, new LockfileLimits(1 << 20, 10, 0, 20));
     assertThat(r.packages()).isEmpty();
-    assertThat(problems(r)).singleElement().asString()
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
         .contains("-r more.txt goes deeper than maxIncludeDepth (0); not read");
   }
 

@@ -45,7 +45,8 @@ class PackageFetcherTest {
   @BeforeEach
   void startFakeRegistry() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(Executors.newFixedThreadPool(4, Thread.ofPlatform().name("fake-registry-", 0).factory()));
+    server.setExecutor(
+        Executors.newFixedThreadPool(4, Thread.ofPlatform().name("fake-registry-", 0).factory()));
     server.createContext(
         "/",
         ex -> {
@@ -75,7 +76,9 @@ class PackageFetcherTest {
   private FetchSettings settings() {
     return FetchSettings.defaults()
         .withRegistries(
-            URI.create(base + "/npm/"), URI.create(base + "/pypi-mirror"), URI.create(base + "/maven2"))
+            URI.create(base + "/npm/"),
+            URI.create(base + "/pypi-mirror"),
+            URI.create(base + "/maven2"))
         .withCacheDir(tmp.resolve("cache"))
         .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
   }
@@ -86,7 +89,9 @@ class PackageFetcherTest {
 
   private static String sri(String alg, byte[] data) throws Exception {
     String java = alg.equals("sha1") ? "SHA-1" : "SHA-" + alg.substring(3);
-    return alg + "-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance(java).digest(data));
+    return alg
+        + "-"
+        + Base64.getEncoder().encodeToString(MessageDigest.getInstance(java).digest(data));
   }
 
   private static String hex(String javaAlg, byte[] data) throws Exception {
@@ -103,17 +108,22 @@ class PackageFetcherTest {
     files.put("/npm/left-pad/-/left-pad-1.3.0.tgz", tgz);
     try (PackageFetcher f = PackageFetcher.create(settings())) {
       FetchResult r = f.fetch(npm("left-pad", "1.3.0"), sri("sha512", tgz));
-      assertThat(r).isInstanceOfSatisfying(
-          Fetched.class,
-          ok -> {
-            assertThat(ok.origin()).isEqualTo(Origin.REGISTRY);
-            assertThat(ok.verified()).isTrue();
-            assertThat(ok.archive()).startsWith(tmp.resolve("cache")).hasFileName("left-pad-1.3.0.tgz");
-          });
+      assertThat(r)
+          .isInstanceOfSatisfying(
+              Fetched.class,
+              ok -> {
+                assertThat(ok.origin()).isEqualTo(Origin.REGISTRY);
+                assertThat(ok.verified()).isTrue();
+                assertThat(ok.archive())
+                    .startsWith(tmp.resolve("cache"))
+                    .hasFileName("left-pad-1.3.0.tgz");
+              });
       assertThat(Files.readAllBytes(((Fetched) r).archive())).isEqualTo(tgz);
 
       FetchResult again = f.fetch(npm("left-pad", "1.3.0"), sri("sha512", tgz));
-      assertThat(again).isInstanceOfSatisfying(Fetched.class, ok -> assertThat(ok.origin()).isEqualTo(Origin.CACHE));
+      assertThat(again)
+          .isInstanceOfSatisfying(
+              Fetched.class, ok -> assertThat(ok.origin()).isEqualTo(Origin.CACHE));
       assertThat(requests).containsExactly("/npm/left-pad/-/left-pad-1.3.0.tgz");
     }
   }
@@ -125,13 +135,17 @@ class PackageFetcherTest {
       String expected = sri("sha1", bytes("the original"));
       String actual = hex("SHA-1", bytes("tampered"));
       FetchResult r = f.fetch(npm("left-pad", "1.3.0"), expected);
-      assertThat(r).isInstanceOfSatisfying(
-          Failed.class,
-          fail ->
-              assertThat(fail.reason())
-                  .startsWith("integrity mismatch for " + base + "/npm/left-pad/-/left-pad-1.3.0.tgz: expected sha1:")
-                  .contains(", got sha1:" + actual)
-                  .endsWith("do not install it until the difference is explained"));
+      assertThat(r)
+          .isInstanceOfSatisfying(
+              Failed.class,
+              fail ->
+                  assertThat(fail.reason())
+                      .startsWith(
+                          "integrity mismatch for "
+                              + base
+                              + "/npm/left-pad/-/left-pad-1.3.0.tgz: expected sha1:")
+                      .contains(", got sha1:" + actual)
+                      .endsWith("do not install it until the difference is explained"));
     }
     try (Stream<Path> s = Files.walk(tmp.resolve("cache"))) {
       assertThat(s.filter(Files::isRegularFile)).isEmpty();
@@ -167,19 +181,22 @@ class PackageFetcherTest {
     PackageRef ref = new PackageRef(Ecosystem.PYPI, "requests", "2.32.3", "requirements.txt:1");
     try (PackageFetcher f = PackageFetcher.create(settings())) {
       FetchResult r = f.fetch(ref);
-      assertThat(r).isInstanceOfSatisfying(
-          Fetched.class,
-          ok -> {
-            assertThat(ok.archive()).hasFileName("requests-2.32.3.tar.gz");
-            assertThat(ok.verified()).isTrue();
-          });
+      assertThat(r)
+          .isInstanceOfSatisfying(
+              Fetched.class,
+              ok -> {
+                assertThat(ok.archive()).hasFileName("requests-2.32.3.tar.gz");
+                assertThat(ok.verified()).isTrue();
+              });
     }
     // a lockfile hash of the wheel picks the wheel
     Path other = tmp.resolve("cache2");
     try (PackageFetcher f = PackageFetcher.create(settings().withCacheDir(other))) {
       FetchResult r = f.fetch(ref, "sha256:" + hex("SHA-256", wheel));
-      assertThat(r).isInstanceOfSatisfying(
-          Fetched.class, ok -> assertThat(ok.archive()).hasFileName("requests-2.32.3-py3-none-any.whl"));
+      assertThat(r)
+          .isInstanceOfSatisfying(
+              Fetched.class,
+              ok -> assertThat(ok.archive()).hasFileName("requests-2.32.3-py3-none-any.whl"));
     }
   }
 
@@ -196,8 +213,12 @@ class PackageFetcherTest {
                 .formatted(base, hex("SHA-256", bytes("original")))));
     try (PackageFetcher f = PackageFetcher.create(settings())) {
       FetchResult r = f.fetch(new PackageRef(Ecosystem.PYPI, "evil", "1.0", "r.txt:1"));
-      assertThat(r).isInstanceOfSatisfying(
-          Failed.class, fail -> assertThat(fail.reason()).startsWith("integrity mismatch for " + base + "/files/evil-1.0.tar.gz"));
+      assertThat(r)
+          .isInstanceOfSatisfying(
+              Failed.class,
+              fail ->
+                  assertThat(fail.reason())
+                      .startsWith("integrity mismatch for " + base + "/files/evil-1.0.tar.gz"));
     }
   }
 
@@ -206,27 +227,31 @@ class PackageFetcherTest {
     byte[] jar = bytes("PK fake jar");
     String dir = "/maven2/org/apache/commons/commons-text/1.9/";
     files.put(dir + "commons-text-1.9.jar", jar);
-    files.put(dir + "commons-text-1.9.jar.sha1", bytes(hex("SHA-1", jar) + "  commons-text-1.9.jar\n"));
-    PackageRef ref = new PackageRef(Ecosystem.MAVEN, "org.apache.commons:commons-text", "1.9", "pom.xml:3");
+    files.put(
+        dir + "commons-text-1.9.jar.sha1", bytes(hex("SHA-1", jar) + "  commons-text-1.9.jar\n"));
+    PackageRef ref =
+        new PackageRef(Ecosystem.MAVEN, "org.apache.commons:commons-text", "1.9", "pom.xml:3");
     try (PackageFetcher f = PackageFetcher.create(settings())) {
-      assertThat(f.fetch(ref)).isInstanceOfSatisfying(
-          Fetched.class, ok -> assertThat(ok.verified()).isTrue());
+      assertThat(f.fetch(ref))
+          .isInstanceOfSatisfying(Fetched.class, ok -> assertThat(ok.verified()).isTrue());
     }
     files.put(dir + "commons-text-1.9.jar", bytes("PK replaced jar"));
     try (PackageFetcher f = PackageFetcher.create(settings().withCacheDir(tmp.resolve("c2")))) {
-      assertThat(f.fetch(ref)).isInstanceOfSatisfying(
-          Failed.class, fail -> assertThat(fail.reason()).contains("integrity mismatch"));
+      assertThat(f.fetch(ref))
+          .isInstanceOfSatisfying(
+              Failed.class, fail -> assertThat(fail.reason()).contains("integrity mismatch"));
     }
   }
 
   @Test
   void fetchAll_offlineWithEmptyCache_reportsEachMissingPackageWithoutNetwork() {
     try (PackageFetcher f = PackageFetcher.create(settings().withOffline(true))) {
-      List<FetchResult> r =
-          f.fetchAll(List.of(npm("a", "1.0.0"), npm("b", "2.0.0")), Map.of());
+      List<FetchResult> r = f.fetchAll(List.of(npm("a", "1.0.0"), npm("b", "2.0.0")), Map.of());
       assertThat(r).hasSize(2).allMatch(x -> x instanceof Failed);
       assertThat(((Failed) r.get(1)).reason())
-          .startsWith("not in the cache (offline): " + tmp.resolve("cache").resolve("npm").resolve("b").resolve("2.0.0"))
+          .startsWith(
+              "not in the cache (offline): "
+                  + tmp.resolve("cache").resolve("npm").resolve("b").resolve("2.0.0"))
           .endsWith("has no archive; run once without --offline, or give a packages directory");
       assertThat(requests).isEmpty();
     }
@@ -241,12 +266,16 @@ class PackageFetcherTest {
     server.stop(0);
     try (PackageFetcher f = PackageFetcher.create(settings().withOffline(true))) {
       assertThat(f.fetch(npm("ms", "2.1.3"), sri("sha512", bytes("ms"))))
-          .isInstanceOfSatisfying(Fetched.class, ok -> {
-            assertThat(ok.origin()).isEqualTo(Origin.CACHE);
-            assertThat(ok.verified()).isTrue();
-          });
+          .isInstanceOfSatisfying(
+              Fetched.class,
+              ok -> {
+                assertThat(ok.origin()).isEqualTo(Origin.CACHE);
+                assertThat(ok.verified()).isTrue();
+              });
       assertThat(f.fetch(npm("ms", "2.1.3"), sri("sha512", bytes("other"))))
-          .isInstanceOfSatisfying(Failed.class, fail -> assertThat(fail.reason()).contains("does not match the lockfile"));
+          .isInstanceOfSatisfying(
+              Failed.class,
+              fail -> assertThat(fail.reason()).contains("does not match the lockfile"));
     }
   }
 
@@ -273,7 +302,8 @@ class PackageFetcherTest {
     try (PackageFetcher f = PackageFetcher.create(settings().withMaxArchiveBytes(1000))) {
       assertThat(f.fetch(npm("big", "1.0.0")))
           .isInstanceOfSatisfying(
-              Failed.class, fail -> assertThat(fail.reason()).contains("is larger than maxArchiveBytes (1000"));
+              Failed.class,
+              fail -> assertThat(fail.reason()).contains("is larger than maxArchiveBytes (1000"));
     }
   }
 
@@ -283,15 +313,20 @@ class PackageFetcherTest {
     try (var s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    FetchSettings st = settings().withRegistries(URI.create("http://127.0.0.1:" + port), URI.create(base), URI.create(base));
+    FetchSettings st =
+        settings()
+            .withRegistries(
+                URI.create("http://127.0.0.1:" + port), URI.create(base), URI.create(base));
     try (PackageFetcher f = PackageFetcher.create(st)) {
       assertThat(f.fetch(npm("x", "1.0.0")))
           .isInstanceOfSatisfying(
               Failed.class,
               fail ->
                   assertThat(fail.reason())
-                      .startsWith("could not download http://127.0.0.1:" + port + "/x/-/x-1.0.0.tgz: ")
-                      .endsWith("check the network or the npmRegistry setting, or use --offline with a filled cache"));
+                      .startsWith(
+                          "could not download http://127.0.0.1:" + port + "/x/-/x-1.0.0.tgz: ")
+                      .endsWith(
+                          "check the network or the npmRegistry setting, or use --offline with a filled cache"));
     }
   }
 
@@ -301,7 +336,10 @@ class PackageFetcherTest {
       assertThat(f.fetch(new PackageRef(Ecosystem.PYPI, "numpy", "", "requirements.txt:4")))
           .isInstanceOfSatisfying(
               Failed.class,
-              fail -> assertThat(fail.reason()).startsWith("no exact version (the manifest pins none at requirements.txt:4)"));
+              fail ->
+                  assertThat(fail.reason())
+                      .startsWith(
+                          "no exact version (the manifest pins none at requirements.txt:4)"));
     }
   }
 
@@ -336,15 +374,22 @@ class PackageFetcherTest {
     Files.write(dir.resolve("swc-core-1.16.22.tgz"), bytes("swc"));
     Files.write(dir.resolve("sub/typing_extensions-4.12.2-py3-none-any.whl"), bytes("te"));
     Files.write(dir.resolve("org.mockito__mockito-core-5.24.0.jar"), bytes("mock"));
-    try (PackageFetcher f = PackageFetcher.create(settings().withPackagesDir(dir).withOffline(true))) {
+    try (PackageFetcher f =
+        PackageFetcher.create(settings().withPackagesDir(dir).withOffline(true))) {
       assertThat(f.fetch(npm("@swc/core", "1.16.22")))
-          .isInstanceOfSatisfying(Fetched.class, ok -> assertThat(ok.origin()).isEqualTo(Origin.PACKAGES_DIR));
+          .isInstanceOfSatisfying(
+              Fetched.class, ok -> assertThat(ok.origin()).isEqualTo(Origin.PACKAGES_DIR));
       assertThat(f.fetch(new PackageRef(Ecosystem.PYPI, "typing-extensions", "4.12.2", "x")))
           .isInstanceOf(Fetched.class);
-      assertThat(f.fetch(new PackageRef(Ecosystem.MAVEN, "org.mockito:mockito-core", "5.24.0", "x")))
+      assertThat(
+              f.fetch(new PackageRef(Ecosystem.MAVEN, "org.mockito:mockito-core", "5.24.0", "x")))
           .isInstanceOf(Fetched.class);
       assertThat(f.fetch(npm("@swc/core", "1.16.22"), sri("sha256", bytes("other"))))
-          .isInstanceOfSatisfying(Failed.class, fail -> assertThat(fail.reason()).startsWith("integrity mismatch for " + dir.resolve("swc-core-1.16.22.tgz")));
+          .isInstanceOfSatisfying(
+              Failed.class,
+              fail ->
+                  assertThat(fail.reason())
+                      .startsWith("integrity mismatch for " + dir.resolve("swc-core-1.16.22.tgz")));
     }
     assertThat(requests).isEmpty();
   }
@@ -354,11 +399,14 @@ class PackageFetcherTest {
     Path dir = SharedData.require("supplychain-samples/benign-npm");
     List<String> lines = Files.readAllLines(dir.resolve("manifest.tsv"), StandardCharsets.UTF_8);
     int checked = 0;
-    try (PackageFetcher f = PackageFetcher.create(settings().withPackagesDir(dir).withOffline(true))) {
+    try (PackageFetcher f =
+        PackageFetcher.create(settings().withPackagesDir(dir).withOffline(true))) {
       for (String line : lines.subList(1, lines.size())) {
         String[] c = line.split("\t", -1);
         FetchResult r = f.fetch(npm(c[0], c[1]), "sha256:" + c[3]);
-        assertThat(r).as(line).isInstanceOfSatisfying(Fetched.class, ok -> assertThat(ok.verified()).isTrue());
+        assertThat(r)
+            .as(line)
+            .isInstanceOfSatisfying(Fetched.class, ok -> assertThat(ok.verified()).isTrue());
         checked++;
       }
     }
