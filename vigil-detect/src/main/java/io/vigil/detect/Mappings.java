@@ -29,6 +29,9 @@ final class Mappings {
   static final class ProductFields {
     final Map<String, List<String>> fields = new LinkedHashMap<>();
     final List<String> templates = new ArrayList<>();
+    // Which events belong to the product (a Sigma detection), or null.
+    Node claim;
+    Path claimFile;
   }
 
   /** One {@code logsources} entry. */
@@ -108,19 +111,25 @@ final class Mappings {
   private void readDocument(Node doc, Path file, List<RuleProblem> errors) throws RuleException {
     Map<String, Node> top = Yaml.map(doc, "a mapping file");
     for (String key : top.keySet()) {
-      if (!List.of("product", "paths", "fields", "logsources").contains(key)) {
+      if (!List.of("product", "detection", "paths", "fields", "logsources").contains(key)) {
         throw new RuleException(
             top.get(key),
-            "unknown key '" + key + "'; a mapping file has product, paths, fields and logsources");
+            "unknown key '"
+                + key
+                + "'; a mapping file has product, detection, paths, fields and logsources");
       }
     }
     String product = Yaml.string(top.get("product"), "product");
-    if (top.containsKey("paths") || top.containsKey("fields")) {
+    if (top.containsKey("paths") || top.containsKey("fields") || top.containsKey("detection")) {
       if (product == null) {
         throw new RuleException(
-            doc, "'paths' and 'fields' belong to a product; add 'product: <name>'");
+            doc, "'detection', 'paths' and 'fields' belong to a product; add 'product: <name>'");
       }
       ProductFields pf = products.computeIfAbsent(lower(product), k -> new ProductFields());
+      if (pf.claim == null && top.get("detection") != null && !Yaml.isNull(top.get("detection"))) {
+        pf.claim = top.get("detection");
+        pf.claimFile = file;
+      }
       for (String t : Yaml.strings(top.get("paths"), "paths")) {
         if (!t.contains("{field}")) {
           throw new RuleException(top.get("paths"), "path template '" + t + "' lacks '{field}'");

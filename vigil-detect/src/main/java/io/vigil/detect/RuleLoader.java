@@ -30,6 +30,7 @@ final class RuleLoader {
     final java.util.function.Function<String, Field> resolver;
     final List<String> filters = new ArrayList<>();
     int index;
+    int productId;
 
     Compiled(
         Rule rule,
@@ -407,7 +408,8 @@ final class RuleLoader {
                 + " rules in "
                 + counts.size()
                 + " log sources have no mapping entry and apply to"
-                + " every event without a log-source check: "
+                + " every event without a log-source check (except events that a mapping claims"
+                + " for another product): "
                 + sb
                 + ". Add logsources entries in a mapping file (LoadOptions.mappingFiles) to route"
                 + " them"));

@@ -45,6 +45,10 @@ public final class RuleSet {
   private final int[][] rulesBySlot;
   private final boolean[] always;
   private final int ruleCount;
+  // Products whose mapping says which events are theirs (e.g. Windows event logs): rules without a
+  // mapping entry for another product are not evaluated on such events.
+  private final String[] claimProducts;
+  private final Cond[] claimConds;
 
   private RuleSet(
       FieldSchema schema,
@@ -54,8 +58,12 @@ public final class RuleSet {
       Map<Rule, Group> groupOf,
       Field[] fields,
       KeywordIndex keywords,
-      List<RuleLoader.Compiled> compiled) {
+      List<RuleLoader.Compiled> compiled,
+      String[] claimProducts,
+      Cond[] claimConds) {
     this.keywords = keywords;
+    this.claimProducts = claimProducts;
+    this.claimConds = claimConds;
     this.ruleCount = compiled.size();
     this.always = new boolean[ruleCount];
     List<List<Integer>> bySlot = new ArrayList<>();
@@ -65,6 +73,12 @@ public final class RuleSet {
     for (int r = 0; r < compiled.size(); r++) {
       RuleLoader.Compiled c = compiled.get(r);
       c.index = r;
+      c.productId = -1;
+      for (int p = 0; p < claimProducts.length; p++) {
+        if (claimProducts[p].equalsIgnoreCase(c.rule.logsource().product())) {
+          c.productId = p;
+        }
+      }
       Set<Field> need = necessary(c.cond);
       if (need == null) {
         always[r] = true;
@@ -156,6 +170,32 @@ public final class RuleSet {
       }
     }
 
+    List<String> claimProducts = new ArrayList<>();
+    List<Cond> claimConds = new ArrayList<>();
+    for (Map.Entry<String, Mappings.ProductFields> e : loader.mappings.products.entrySet()) {
+      Mappings.ProductFields pf = e.getValue();
+      if (pf.claim == null) {
+        continue;
+      }
+      try {
+        DetectionCompiler dc =
+            new DetectionCompiler(
+                loader.mappings.resolver(new LogSource(e.getKey(), null, null), List.of()),
+                options.placeholders(),
+                options.limits(),
+                loader.interned);
+        claimConds.add(dc.compile(pf.claim, Set.of()));
+        claimProducts.add(e.getKey());
+      } catch (RuleException ex) {
+        loader.errors.add(
+            new RuleProblem(
+                pf.claimFile,
+                ex.line,
+                "",
+                "mapping detection of product " + e.getKey() + ": " + ex.getMessage()));
+      }
+    }
+
     LinkedHashSet<String> allPaths = new LinkedHashSet<>();
     List<Field> fields = new ArrayList<>(loader.mappings.fields());
     for (Field f : fields) {
@@ -199,7 +239,9 @@ public final class RuleSet {
             groupOf,
             fields.toArray(Field[]::new),
             index.size() > 0 ? index : null,
-            loader.compiled);
+            loader.compiled,
+            claimProducts.toArray(String[]::new),
+            claimConds.toArray(Cond[]::new));
     java.util.Comparator<RuleProblem> order =
         java.util.Comparator.comparing(
                 (RuleProblem p) -> p.file() == null ? "" : p.file().toString())
@@ -272,13 +314,20 @@ public final class RuleSet {
     MatchContext ctx = begin(event);
     List<Detection> out = NONE;
     long[] candidates = candidates(ctx);
+    int claimed = -2;
     for (Group g : groups) {
       if (g.gate != null && !g.gate.eval(ctx)) {
         continue;
       }
+      if (g.gate == null && claimed == -2) {
+        claimed = claim(ctx);
+      }
       for (RuleLoader.Compiled c : g.rules) {
         int r = c.index;
         if (!always[r] && (candidates[r >>> 6] & (1L << r)) == 0) {
+          continue;
+        }
+        if (g.gate == null && claimed >= 0 && c.productId != claimed) {
           continue;
         }
         if (c.cond.eval(ctx)) {
@@ -291,6 +340,16 @@ public final class RuleSet {
     }
     ctx.event = null;
     return out == NONE ? NONE : Collections.unmodifiableList(out);
+  }
+
+  /** The first product whose mapping claims the event, or -1. */
+  private int claim(MatchContext ctx) {
+    for (int i = 0; i < claimConds.length; i++) {
+      if (claimConds[i].eval(ctx)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The rules one of whose needed fields is present in the event, as a bit set. */
@@ -378,6 +437,19 @@ public final class RuleSet {
     Group g = groupOf.get(rule);
     MatchContext ctx = begin(event);
     try {
+      if (g.gate == null) {
+        int claimed = claim(ctx);
+        if (claimed >= 0 && c.productId != claimed) {
+          return Explanation.of(
+              rule,
+              new Cond.Const(false),
+              "no mapping entry for this log source, and the event belongs to product "
+                  + claimProducts[claimed]
+                  + " (its mapping's detection matched)",
+              c.cond,
+              ctx);
+        }
+      }
       return Explanation.of(rule, g.gate, g.description, c.cond, ctx);
     } finally {
       ctx.event = null;

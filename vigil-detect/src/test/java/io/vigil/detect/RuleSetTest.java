@@ -321,7 +321,30 @@ class RuleSetTest {
             w ->
                 assertThat(w.message())
                     .startsWith(
-                        "5 rules in 1 log sources have no mapping entry and apply to every event without a log-source check: product=zeek service=dns (5)"));
+                        "5 rules in 1 log sources have no mapping entry and apply to every event without a log-source check (except events that a mapping claims for another product): product=zeek service=dns (5)"));
+  }
+
+  @Test
+  void match_unmappedRuleOfOtherProduct_skipsEventsClaimedByWindowsMapping() throws IOException {
+    write(
+        "z.yml",
+        "title: rdp\nid: zeek-1\nlogsource:\n  product: zeek\n  service: rdp\ndetection:\n"
+            + "  sel:\n    id.resp_p: 3389\n  condition: not sel\n");
+    write(
+        "w.yml",
+        "title: w\nid: win-unmapped\nlogsource:\n  product: windows\n  category: file_access\n"
+            + "detection:\n  sel:\n    FileName|endswith: .kdbx\n  condition: sel\n");
+    RuleSet rules = RuleSet.load(List.of(dir), LoadOptions.defaults()).ruleSet();
+    Event windows =
+        event(rules, "{\"Channel\":\"Security\",\"EventID\":4663,\"FileName\":\"C:\\\\x.kdbx\"}");
+    assertThat(rules.match(windows)).extracting(d -> d.rule().id()).containsExactly("win-unmapped");
+    Rule zeek =
+        rules.rules().stream().filter(r -> r.id().equals("zeek-1")).findFirst().orElseThrow();
+    assertThat(rules.explain(zeek, windows).render())
+        .contains(
+            "NOT matched [no mapping entry for this log source, and the event belongs to product windows");
+    Event other = event(rules, "{\"id.orig_h\":\"10.0.0.1\"}");
+    assertThat(rules.match(other)).extracting(d -> d.rule().id()).containsExactly("zeek-1");
   }
 
   @Test
