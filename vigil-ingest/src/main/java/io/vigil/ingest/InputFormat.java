@@ -27,6 +27,9 @@ enum InputFormat {
 
   private static final int LINES_TRIED = 5;
   private static final JsonFactory JSON = new JsonFactory();
+  // CloudTrail delivery files: one object whose "Records" array holds the events.
+  private static final java.util.regex.Pattern RECORDS_ENVELOPE =
+      java.util.regex.Pattern.compile("\\{\\s*\"Records\"\\s*:\\s*\\[");
 
   static InputFormat detect(byte[] head) {
     if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
@@ -51,6 +54,11 @@ enum InputFormat {
     }
     if (head[i] != '{') {
       return UNKNOWN;
+    }
+    if (RECORDS_ENVELOPE
+        .matcher(new String(head, i, Math.min(64, head.length - i), StandardCharsets.ISO_8859_1))
+        .lookingAt()) {
+      return JSON_STREAM;
     }
     return linesOrStream(head, i);
   }

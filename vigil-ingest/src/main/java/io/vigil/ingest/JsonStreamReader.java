@@ -16,13 +16,16 @@ import java.util.Locale;
 
 /**
  * A JSON array of objects, JSON objects one after another, or a mix (arrays one after another),
- * compact or pretty-printed. Streamed token by token: the text of one top-level object at a time is
+ * compact or pretty-printed; also CloudTrail delivery files ({@code {"Records":[…]}}), whose
+ * elements are the records. Streamed token by token: the text of one top-level object at a time is
  * copied out and handed on as a record, numbered from 1.
  *
  * <p>A syntax error cannot be skipped in such a stream (there is no line to resume at), so it ends
  * the input with a problem that says how many records were read before it.
  */
 final class JsonStreamReader implements RecordReader {
+  private static final String RECORDS = "Records";
+
   private final LogRecord.RecordParser parser;
   private final ReadLimits limits;
   private final JsonFactory factory;
@@ -59,6 +62,8 @@ final class JsonStreamReader implements RecordReader {
               }
               record = one(p, token, origin, record + 1, sink);
             }
+          } else if (token == JsonToken.START_OBJECT) {
+            record = topObject(p, origin, record, sink);
           } else {
             record = one(p, token, origin, record + 1, sink);
           }
@@ -96,7 +101,50 @@ final class JsonStreamReader implements RecordReader {
     }
   }
 
-  /** Copies out one top-level value; returns its record number. */
+  /**
+   * A top-level object: one record, unless it is a CloudTrail-style envelope whose first key is
+   * {@code "Records"} holding an array, whose elements are then the records (the envelope's other
+   * keys are skipped). Returns the last record number used.
+   */
+  private long topObject(JsonParser p, String origin, long record, LogSink sink)
+      throws IOException {
+    JsonToken token = p.nextToken();
+    if (token == null) {
+      throw new IOException(
+          origin
+              + ": the input ends inside record "
+              + (record + 1)
+              + " (truncated file?); the records before it were read");
+    }
+    if (token == JsonToken.FIELD_NAME && RECORDS.equals(p.currentName())) {
+      if (p.nextToken() == JsonToken.START_ARRAY) {
+        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+          if (token == null) {
+            throw new IOException(
+                origin
+                    + ": the input ends inside the \"Records\" array after record "
+                    + record
+                    + " (truncated file?); the records before it were read");
+          }
+          record = one(p, token, origin, record + 1, sink);
+        }
+        while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
+          p.nextToken();
+          p.skipChildren();
+        }
+        if (token != JsonToken.END_OBJECT) {
+          throw new IOException(
+              origin + ": the input ends inside the object that holds \"Records\"");
+        }
+        return record;
+      }
+      // "Records" is not an array: an ordinary event whose first key is Records.
+      return copy(p, p.currentToken(), origin, record + 1, sink, true, RECORDS);
+    }
+    return copy(p, token, origin, record + 1, sink, true, null);
+  }
+
+  /** Copies out one value; returns its record number. */
   private long one(JsonParser p, JsonToken token, String origin, long record, LogSink sink)
       throws IOException {
     if (token != JsonToken.START_OBJECT) {
@@ -111,10 +159,34 @@ final class JsonStreamReader implements RecordReader {
                   + "; the value was skipped"));
       return record;
     }
+    return copy(p, token, origin, record, sink, false, null);
+  }
+
+  /**
+   * Copies one object to text and hands it on. When {@code opened}, the parser has already passed
+   * the object's START_OBJECT and, if {@code firstKey} is not null, that key too: it is then at the
+   * first key, the key's value, or the END_OBJECT of an empty object.
+   */
+  private long copy(
+      JsonParser p,
+      JsonToken token,
+      String origin,
+      long record,
+      LogSink sink,
+      boolean opened,
+      String firstKey)
+      throws IOException {
     BoundedWriter out = new BoundedWriter(limits.maxLineChars());
     boolean overlong = false;
     int depth = 0;
     try (JsonGenerator g = factory.createGenerator(out)) {
+      if (opened) {
+        g.writeStartObject();
+        depth = 1;
+        if (firstKey != null) {
+          g.writeFieldName(firstKey);
+        }
+      }
       while (true) {
         if (!overlong) {
           try {

@@ -22,6 +22,11 @@ class InputFormatTest {
   }
 
   @Test
+  void detect_cloudTrailEnvelopeOnOneLine_stream() {
+    assertThat(detect("{\"Records\": [{\"a\":1},{\"a\":2}]}\n")).isEqualTo(InputFormat.JSON_STREAM);
+  }
+
+  @Test
   void detect_array_stream() {
     assertThat(detect("  \n[ {\"a\":1} ]")).isEqualTo(InputFormat.JSON_STREAM);
   }

@@ -361,6 +361,37 @@ class LogReaderTest {
     assertThat(result.events()).allMatch(e -> e.origin().equals(evtx.toString()) && e.index() > 0);
   }
 
+  @Test
+  void read_cloudTrailEnvelope_eachRecordIsAnEvent() throws IOException {
+    Path file =
+        write(
+            "trail.json",
+            "{\"Records\":[{\"EventID\":1},{\"EventID\":2,\"Image\":\"x\"}],\"Extra\":{\"a\":1}}"
+                + "{\"Records\":\"not an array\",\"EventID\":3}{}");
+
+    LogReader.Result result = reader.readAll(List.of(file));
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.events()).extracting(Event::index).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(result.events()).extracting(e -> e.get("EventID")).containsExactly(1L, 2L, 3L, null);
+    assertThat(result.events().get(2).raw())
+        .isEqualTo("{\"Records\":\"not an array\",\"EventID\":3}");
+  }
+
+  @Test
+  void read_realCloudTrailZip_everyRecordOfEveryDeliveryFile() {
+    Path zip =
+        SharedData.require(
+            "datasets/cloud/invictus-aws-stratus/invictus_cloudtrail_stratus_2023-07-10.zip");
+    LogReader cloud = new LogReader(new JsonEventParser(FieldSchema.of(List.of("eventName"))));
+
+    LogReader.Result result = cloud.readAll(List.of(zip));
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.events()).hasSize(2900);
+    assertThat(result.events()).allMatch(e -> e.get("eventName") != null);
+  }
+
   private static LogSink sink(long[] records, List<ReadProblem> problems) {
     return new LogSink() {
       @Override
