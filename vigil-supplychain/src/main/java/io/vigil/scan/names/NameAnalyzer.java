@@ -107,6 +107,14 @@ public final class NameAnalyzer {
   }
 
   /**
+   * Typosquatting findings, plus dependency-confusion findings when {@code version} is not empty
+   * (the shape of {@code PackageIntel}: {@code names::analyze}).
+   */
+  public List<Finding> analyze(Ecosystem ecosystem, String name, String version) {
+    return analyze(ecosystem, name, version, "", 0);
+  }
+
+  /**
    * Typosquatting and dependency-confusion findings for a listed package; the findings point at the
    * lockfile line in {@link PackageRef#source()}.
    */
