@@ -151,6 +151,9 @@ final class TextScanner {
               if (!m.find()) {
                 continue;
               }
+              if (rule.capability() == Capability.RAW_IP && !publicIp(m.group())) {
+                continue;
+              }
               at = ws + m.start();
               if (firstAt[r] >= 0 && at < firstAt[r] + 1) {
                 continue;
@@ -494,6 +497,28 @@ final class TextScanner {
         || d.contains("function (")
         || d.contains("=>")
         || (d.contains("http") && (d.contains("(") || d.contains("|")));
+  }
+
+  /** True when the first dotted quad in the text is a public address (not private, loopback, link-local). */
+  static boolean publicIp(String text) {
+    com.google.re2j.Matcher m =
+        com.google.re2j.Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})").matcher(text);
+    if (!m.find()) {
+      return false;
+    }
+    int a = Integer.parseInt(m.group(1));
+    int b = Integer.parseInt(m.group(2));
+    if (a > 255 || b > 255 || Integer.parseInt(m.group(3)) > 255 || Integer.parseInt(m.group(4)) > 255) {
+      return false;
+    }
+    return !(a == 0
+        || a == 10
+        || a == 127
+        || (a == 169 && b == 254)
+        || (a == 172 && b >= 16 && b <= 31)
+        || (a == 192 && b == 168)
+        || (a == 100 && b >= 64 && b <= 127)
+        || a >= 224);
   }
 
   private static boolean noteHidden(String s, Set<String> hidden, Set<Capability> caps) {
