@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 1,000-entry package-lock.json whose packages are all in the cache: read, fetch (offline,
- * every archive verified against its sha512) and name analysis; prints the timings.
+ * A 1,000-entry package-lock.json whose packages are all in the cache: read, fetch (offline, every
+ * archive verified against its sha512) and name analysis; prints the timings.
  */
 class CachedLockfileTimingTest {
   @TempDir Path tmp;
@@ -37,7 +37,8 @@ class CachedLockfileTimingTest {
       Files.write(dir.resolve(name + "-1.0." + i + ".tgz"), tgz);
       String sri =
           "sha512-"
-              + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(tgz));
+              + Base64.getEncoder()
+                  .encodeToString(MessageDigest.getInstance("SHA-512").digest(tgz));
       lock.append(",\"node_modules/")
           .append(name)
           .append("\":{\"version\":\"1.0.")
