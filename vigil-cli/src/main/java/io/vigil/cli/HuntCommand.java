@@ -44,8 +44,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run Sigma rules over log files and list what fires.",
       "",
-      "Inputs: JSON lines, JSON arrays, JSON objects one after another, .gz and .zip files of"
-          + " them, and directories (read recursively). '-' reads standard input.",
+      "Inputs: JSON lines, JSON arrays, JSON objects one after another, CloudTrail files,"
+          + " EVTX files, .gz and .zip files of them, and directories (read recursively);"
+          + " the format is told from the content. '-' reads standard input.",
       "Detections are written in input order (whatever --threads is), a summary goes to"
           + " standard error.",
       "With no arguments: the starter rules over the example log that ships with Vigil."
@@ -104,8 +105,8 @@ final class HuntCommand implements Callable<Integer> {
       names = "--limit",
       paramLabel = "SETTING=VALUE",
       description =
-          "Raise or lower a read limit, e.g. ingest.max-line-chars=32m,"
-              + " ingest.max-expanded-bytes=64g, ingest.max-archive-entries=500000.")
+          "Change a read limit: ingest.max-line-chars (default 8m),"
+              + " ingest.max-expanded-bytes (16g), ingest.max-archive-entries (100000).")
   List<String> limits = new ArrayList<>();
 
   @Option(
