@@ -288,6 +288,7 @@ final class TextScanner {
     int hiddenAt = -1;
     boolean codeFound = false;
     boolean blobFound = false;
+    boolean urlFound = false;
     int len = text.length();
     int i = 0;
     while (i < len) {
@@ -383,12 +384,32 @@ final class TextScanner {
             && lower > 2
             && !dataUri(text, i)) {
           String run = text.substring(i, j).replace("\n", "").replace("\r", "");
+          if (run.startsWith("=")) {
+            // stored backwards ("...=="[::-1]): padding comes first
+            run = new StringBuilder(run).reverse().toString();
+          }
           byte[] decoded = b64(run);
           if (decoded != null) {
             byte[] inflated = inflate(decoded);
             String s = printable(inflated != null ? inflated : decoded);
             if (s != null && s.length() >= 16) {
               noteHidden(s, hidden, hiddenCaps);
+              String trimmed = s.trim();
+              if (!urlFound
+                  && (trimmed.startsWith("http://") || trimmed.startsWith("https://"))
+                  && trimmed.indexOf(' ') < 0) {
+                urlFound = true;
+                out.add(
+                    new Signal(
+                        finding(
+                            "encoded-url",
+                            Severity.HIGH,
+                            file,
+                            lines.lineOf(i),
+                            "base64 literal decodes to " + clean(trimmed),
+                            "A URL stored base64-encoded is hidden from review and from scanners; legitimate code writes its endpoints plainly."),
+                        Capability.STRONG_OBFUSCATION));
+              }
               if (depth < MAX_DEPTH) {
                 boolean code = rescan(file, s, lang, lines.lineOf(i), depth, out);
                 if (code && !codeFound) {
