@@ -24,18 +24,37 @@ final class EventRenderer {
   private final StringBuilder path = new StringBuilder(128);
   private final StringBuilder text = new StringBuilder(256);
   private final int maxDepth;
+  private final int maxChars;
   private Event.Builder event;
   private int depth;
 
   /**
    * @param maxDepth deepest element nesting rendered; templates nested in templates can stack their
    *     depths, so the limit is checked again on the final tree
+   * @param maxChars longest JSON text rendered
    */
-  EventRenderer(int maxDepth) {
+  EventRenderer(int maxDepth, int maxChars) {
     this.maxDepth = maxDepth;
+    this.maxChars = maxChars;
   }
 
-  /** Renders one record; returns the JSON text after filling {@code builder}. */
+  /** Puts a leaf at the current path, unless only the JSON text is wanted. */
+  private void put(Object value) {
+    if (json.length() > maxChars) {
+      throw new BadEvtxException(
+          "the record renders to more than "
+              + maxChars
+              + " characters of JSON; raise evtx.max-event-chars if such records are expected");
+    }
+    if (event != null) {
+      event.put(path.toString(), value);
+    }
+  }
+
+  /**
+   * Renders one record; returns the JSON text after filling {@code builder} (null when only the
+   * text is wanted).
+   */
   String render(Element root, Event.Builder builder) {
     this.event = builder;
     depth = 0;
@@ -103,7 +122,7 @@ final class EventRenderer {
     boolean attributeText = hasAttributeText(e);
     if (!elementChild && !attributeText && !hasText(e.children())) {
       json.append("null");
-      event.put(path.toString(), Event.NULL);
+      put(Event.NULL);
     } else if (!elementChild && !attributeText) {
       scalar(e.children());
     } else {
@@ -127,13 +146,12 @@ final class EventRenderer {
         case EvtxValue.Num n -> {
           String digits = n.text();
           json.append(digits);
-          event.put(
-              path.toString(), n.unsigned() && n.value() < 0 ? (Object) digits : (Long) n.value());
+          put(n.unsigned() && n.value() < 0 ? (Object) digits : (Long) n.value());
           return;
         }
         case EvtxValue.Bool b -> {
           json.append(b.value());
-          event.put(path.toString(), b.value());
+          put(b.value());
           return;
         }
         default -> {}
@@ -145,7 +163,7 @@ final class EventRenderer {
     }
     String s = text.toString();
     string(s);
-    event.put(path.toString(), s);
+    put(s);
   }
 
   private void appendText(XmlNode node) {
@@ -319,7 +337,7 @@ final class EventRenderer {
     boolean elementChild = data.hasElementChild();
     if (!elementChild && !hasText(data.children())) {
       json.append("\"\"");
-      event.put(path.toString(), "");
+      put("");
     } else if (elementChild) {
       body(data, false);
     } else {

@@ -14,25 +14,31 @@ package io.vigil.ingest.evtx;
  *     evtx.max-substitutions})
  * @param maxNodes most XML nodes one record may expand to, after templates and array values are
  *     expanded ({@code evtx.max-nodes})
+ * @param maxEventChars longest JSON text one record may render to; a template may use one large
+ *     value many times, so a 64 KiB record can otherwise expand to megabytes ({@code
+ *     evtx.max-event-chars})
  */
 public record EvtxLimits(
     int maxRecordBytes,
     int maxTemplateDepth,
     int maxElementDepth,
     int maxSubstitutions,
-    int maxNodes) {
+    int maxNodes,
+    int maxEventChars) {
 
   /** Limits that every real log seen so far stays far below. */
-  public static final EvtxLimits DEFAULT = new EvtxLimits(65_536, 16, 64, 4_096, 100_000);
+  public static final EvtxLimits DEFAULT = new EvtxLimits(65_536, 16, 64, 4_096, 100_000, 1 << 20);
 
   public EvtxLimits {
     if (maxRecordBytes < 32
         || maxTemplateDepth < 1
         || maxElementDepth < 1
         || maxSubstitutions < 0
-        || maxNodes < 1) {
+        || maxNodes < 1
+        || maxEventChars < 64) {
       throw new IllegalArgumentException(
-          "EVTX limits must be positive (record bytes at least 32), got " + this);
+          "EVTX limits must be positive (record bytes at least 32, event chars at least 64), got "
+              + this);
     }
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import java.util.zip.CRC32;
 
 /**
@@ -43,6 +44,7 @@ public final class EvtxReader {
   private final FieldSchema schema;
   private final EvtxLimits limits;
   private final Consumer<Event> events;
+  private final ObjLongConsumer<String> jsonRecords;
   private final Consumer<EvtxProblem> problems;
   private final EventRenderer renderer;
   private final CRC32 crc = new CRC32();
@@ -58,13 +60,15 @@ public final class EvtxReader {
       FieldSchema schema,
       EvtxLimits limits,
       Consumer<Event> events,
+      ObjLongConsumer<String> jsonRecords,
       Consumer<EvtxProblem> problems) {
     this.origin = Objects.requireNonNull(origin, "origin");
-    this.schema = Objects.requireNonNull(schema, "schema");
+    this.schema = schema;
     this.limits = Objects.requireNonNull(limits, "limits");
-    this.events = Objects.requireNonNull(events, "events");
+    this.events = events;
+    this.jsonRecords = jsonRecords;
     this.problems = Objects.requireNonNull(problems, "problems");
-    this.renderer = new EventRenderer(limits.maxElementDepth());
+    this.renderer = new EventRenderer(limits.maxElementDepth(), limits.maxEventChars());
   }
 
   /**
@@ -109,16 +113,40 @@ public final class EvtxReader {
       Consumer<Event> events,
       Consumer<EvtxProblem> problems)
       throws IOException {
-    EvtxReader reader = new EvtxReader(origin, schema, limits, events, problems);
-    long bytes = reader.run(in);
+    return new EvtxReader(
+            origin,
+            Objects.requireNonNull(schema, "schema"),
+            limits,
+            Objects.requireNonNull(events, "events"),
+            null,
+            problems)
+        .summary(in);
+  }
+
+  /**
+   * Reads an EVTX stream into JSON text only: each record's {@code evtx_dump} JSON object and its
+   * EventRecordID, without building {@link Event}s. For hosts that parse the JSON with their own
+   * parser; faster than {@link #read(InputStream, String, FieldSchema, EvtxLimits, Consumer,
+   * Consumer)} when the event would be thrown away.
+   *
+   * @throws IOException only when the stream itself fails; bad content is reported, not thrown
+   */
+  public static EvtxSummary readJson(
+      InputStream in,
+      String origin,
+      EvtxLimits limits,
+      ObjLongConsumer<String> records,
+      Consumer<EvtxProblem> problems)
+      throws IOException {
+    return new EvtxReader(
+            origin, null, limits, null, Objects.requireNonNull(records, "records"), problems)
+        .summary(in);
+  }
+
+  private EvtxSummary summary(InputStream in) throws IOException {
+    long bytes = run(in);
     return new EvtxSummary(
-        reader.eventCount,
-        reader.recordsSkipped,
-        reader.chunks,
-        reader.chunksSkipped,
-        reader.emptyChunks,
-        reader.problemCount,
-        bytes);
+        eventCount, recordsSkipped, chunks, chunksSkipped, emptyChunks, problemCount, bytes);
   }
 
   private void problem(EvtxProblem.Kind kind, int chunk, long record, long offset, String message) {
@@ -325,11 +353,16 @@ public final class EvtxReader {
       }
       long copy = Values.u32(chunk, pos + size - 4);
       Event event = null;
+      String json = null;
       try {
         XmlNode.Element root = parser.parseRecord(pos + RECORD_HEADER_SIZE, pos + size - 4);
-        Event.Builder builder = Event.builder(schema).origin(origin, id);
-        String json = renderer.render(root, builder);
-        event = builder.raw(json).build();
+        if (events != null) {
+          Event.Builder builder = Event.builder(schema).origin(origin, id);
+          json = renderer.render(root, builder);
+          event = builder.raw(json).build();
+        } else {
+          json = renderer.render(root, null);
+        }
       } catch (BadEvtxException e) {
         recordsSkipped++;
         problem(
@@ -350,7 +383,7 @@ public final class EvtxReader {
                 + e
                 + "); record skipped, please report this with the file");
       }
-      if (event != null && copy != size) {
+      if (json != null && copy != size) {
         problem(
             EvtxProblem.Kind.RECORD_DAMAGED,
             index,
@@ -363,9 +396,13 @@ public final class EvtxReader {
                 + " at its end; its BinXML was read and the event delivered, but its values may be"
                 + " incomplete");
       }
-      if (event != null) {
+      if (json != null) {
         eventCount++;
-        events.accept(event);
+        if (event != null) {
+          events.accept(event);
+        } else {
+          jsonRecords.accept(json, id);
+        }
       }
       pos += size;
     }

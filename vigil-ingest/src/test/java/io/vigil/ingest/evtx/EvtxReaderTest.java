@@ -140,6 +140,44 @@ class EvtxReaderTest {
   }
 
   @Test
+  void readJson_realLog_givesTheSameTextAsEvents() throws IOException {
+    byte[] file =
+        Files.readAllBytes(SharedData.require("datasets/windows/evtx-parser-fixtures/system.evtx"));
+    Read events = read(file);
+    List<String> texts = new ArrayList<>();
+    List<Long> ids = new ArrayList<>();
+    List<EvtxProblem> problems = new ArrayList<>();
+
+    EvtxSummary summary =
+        EvtxReader.readJson(
+            new ByteArrayInputStream(file),
+            "system.evtx",
+            EvtxLimits.DEFAULT,
+            (json, id) -> {
+              texts.add(json);
+              ids.add(id);
+            },
+            problems::add);
+
+    assertThat(texts).isEqualTo(events.events().stream().map(Event::raw).toList());
+    assertThat(ids).isEqualTo(events.events().stream().map(Event::index).toList());
+    assertThat(summary).isEqualTo(events.summary());
+    assertThat(problems)
+        .isEqualTo(
+            events.problems().stream()
+                .map(
+                    p ->
+                        new EvtxProblem(
+                            "system.evtx",
+                            p.kind(),
+                            p.chunk(),
+                            p.record(),
+                            p.offset(),
+                            p.message()))
+                .toList());
+  }
+
+  @Test
   void read_laterRecordRefersBackToTemplate_reusesDefinition() throws IOException {
     EvtxBuilder b = new EvtxBuilder();
     int first = b.record();
@@ -246,7 +284,7 @@ class EvtxReaderTest {
     b.eof();
     b.endRecord(record);
 
-    Read r = read(b.file(), new EvtxLimits(65_536, 16, 4, 4_096, 100_000));
+    Read r = read(b.file(), new EvtxLimits(65_536, 16, 4, 4_096, 100_000, 1 << 20));
 
     assertThat(r.problems())
         .singleElement()
@@ -279,7 +317,7 @@ class EvtxReaderTest {
     b.endRecord(record);
 
     assertThat(read(b.file()).events()).hasSize(1);
-    Read r = read(b.file(), new EvtxLimits(65_536, 16, 10, 4_096, 100_000));
+    Read r = read(b.file(), new EvtxLimits(65_536, 16, 10, 4_096, 100_000, 1 << 20));
     assertThat(r.problems())
         .singleElement()
         .extracting(EvtxProblem::message)
@@ -293,7 +331,7 @@ class EvtxReaderTest {
         SharedData.require(
             "datasets/windows/evtx-sbousseaden/Execution__sysmon_mshta_sharpshooter_stageless_meterpreter.evtx");
 
-    Read r = read(Files.readAllBytes(file), new EvtxLimits(100, 16, 64, 4_096, 100_000));
+    Read r = read(Files.readAllBytes(file), new EvtxLimits(100, 16, 64, 4_096, 100_000, 1 << 20));
 
     assertThat(r.events()).isEmpty();
     assertThat(r.summary().recordsSkipped()).isEqualTo(3);
@@ -308,10 +346,27 @@ class EvtxReaderTest {
         SharedData.require(
             "datasets/windows/evtx-sbousseaden/Execution__sysmon_mshta_sharpshooter_stageless_meterpreter.evtx");
 
-    Read r = read(Files.readAllBytes(file), new EvtxLimits(65_536, 16, 64, 4_096, 10));
+    Read r = read(Files.readAllBytes(file), new EvtxLimits(65_536, 16, 64, 4_096, 10, 1 << 20));
 
     assertThat(r.events()).isEmpty();
     assertThat(r.problems()).allSatisfy(p -> assertThat(p.message()).contains("evtx.max-nodes"));
+  }
+
+  @Test
+  void read_eventTextOverLimit_skipsRecordNamingTheSetting() throws IOException {
+    Path file =
+        SharedData.require(
+            "datasets/windows/evtx-sbousseaden/Execution__sysmon_mshta_sharpshooter_stageless_meterpreter.evtx");
+
+    Read r = read(Files.readAllBytes(file), new EvtxLimits(65_536, 16, 64, 4_096, 100_000, 500));
+
+    assertThat(r.events()).isEmpty();
+    assertThat(r.problems())
+        .hasSize(3)
+        .allSatisfy(
+            p ->
+                assertThat(p.message())
+                    .contains("more than 500 characters of JSON", "evtx.max-event-chars"));
   }
 
   @Test
@@ -387,7 +442,7 @@ class EvtxReaderTest {
 
   @Test
   void limits_nonPositive_areRejectedWithTheValues() {
-    assertThatThrownBy(() -> new EvtxLimits(65_536, 0, 64, 4_096, 100_000))
+    assertThatThrownBy(() -> new EvtxLimits(65_536, 0, 64, 4_096, 100_000, 1 << 20))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxTemplateDepth=0");
   }
