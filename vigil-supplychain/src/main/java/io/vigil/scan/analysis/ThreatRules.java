@@ -150,7 +150,7 @@ final class ThreatRules {
               "install-time-remote-code",
               Scope.INSTALL,
               "Code that runs at install contacts a raw IP, drop box or tunnel, or downloads and executes.",
-              EnumSet.of(RAW_IP, EXFIL_ENDPOINT, EXEC_WRITE, HIDDEN_PROCESS),
+              EnumSet.of(RAW_IP, EXFIL_ENDPOINT, HIDDEN_PROCESS),
               EnumSet.of(NETWORK, DNS, PROCESS, DYNAMIC_CODE)));
 
   @SafeVarargs

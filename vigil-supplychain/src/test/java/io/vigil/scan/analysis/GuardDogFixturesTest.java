@@ -96,7 +96,7 @@ class GuardDogFixturesTest {
     "exec-base64.py, exec-base64, DECODED_EXEC, 40, 0",
     "npm-exec-base64.js, npm-exec-base64, DECODED_EXEC, 50, 0",
     "npm-serialize-environment.js, npm-serialize-environment, ENV_HARVEST, 100, 100",
-    "download-executable.py, download-executable, EXEC_WRITE, 70, 25",
+    "download-executable.py, download-executable, EXEC_WRITE, 40, 25",
     "pyarmor.py, pyarmor, STRONG_OBFUSCATION, 50, 0",
     "clipboard-access.py, clipboard-access, SPY, 70, 0",
     "exfiltrate-sensitive-data.py, exfiltrate-sensitive-data, SECRET_READ STEALER_TARGET ENV_HARVEST SYSTEM_INFO, 65, 50",

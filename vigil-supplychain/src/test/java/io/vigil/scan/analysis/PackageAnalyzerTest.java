@@ -83,6 +83,25 @@ class PackageAnalyzerTest {
   }
 
   @Test
+  void analyze_nativeBinaryInstallerThatDownloadsChmodsAndRunsIt_notMalicious() {
+    // the esbuild/puppeteer pattern: fetch a platform binary at install, make it executable, test it
+    var d =
+        decide(
+            pkg(
+                "package.json",
+                "{\"name\":\"fastbin\",\"version\":\"0.20.0\",\"license\":\"MIT\",\"description\":\"d\","
+                    + "\"repository\":\"github:o/fastbin\",\"scripts\":{\"postinstall\":\"node install.js\"}}",
+                "install.js",
+                "const fs = require('fs'), os = require('os'), path = require('path');\n"
+                    + "const https = require('https');\nconst { execFileSync } = require('child_process');\n"
+                    + "const dir = path.join(os.homedir(), '.cache', 'fastbin');\n"
+                    + "https.get('https://registry.npmjs.org/@fastbin/linux-x64/-/linux-x64-0.20.0.tgz', res => {\n"
+                    + "  const bin = path.join(dir, 'fastbin');\n  fs.chmodSync(bin, 0o755);\n"
+                    + "  execFileSync(bin, ['--version']);\n});\n"));
+    assertThat(d.verdict()).isNotEqualTo(Verdict.MALICIOUS);
+  }
+
+  @Test
   void analyze_templateEngineWithNewFunction_notMalicious() {
     var d =
         decide(
