@@ -86,6 +86,10 @@ final class Matching {
           }
           return cmp.compare(x.version(), y.version()).orElse(0);
         });
+    if (events.stream().noneMatch(e -> e.kind().equals("introduced"))) {
+      // the schema asks for an "introduced"; without one, a range starts at the first version
+      events.add(0, new Advisory.Event("introduced", "0"));
+    }
     boolean affected = false;
     for (Advisory.Event e : events) {
       boolean zero = e.version().equals("0");

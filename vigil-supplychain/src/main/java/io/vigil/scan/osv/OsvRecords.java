@@ -107,6 +107,18 @@ final class OsvRecords {
             }
           }
         }
+        boolean bounded =
+            events.stream()
+                .anyMatch(e -> e.kind().equals("fixed") || e.kind().equals("last_affected"));
+        if (!bounded) {
+          // older GitHub exports keep the upper bound beside the range: "<= 29.0" or "< 2.0"
+          String last =
+              a.path("database_specific").path("last_known_affected_version_range").asText("");
+          Advisory.Event bound = upperBound(last);
+          if (bound != null) {
+            events.add(bound);
+          }
+        }
         if (events.isEmpty()) {
           throw new BadRecord(
               "affected["
@@ -138,6 +150,20 @@ final class OsvRecords {
       out.add(new Advisory(id, kind, e.getKey(), summary, why, sev, aliases, e.getValue()));
     }
     return new Parsed(out, false, note);
+  }
+
+  /** {@code <= 1.2} as last_affected 1.2, {@code < 1.2} as fixed 1.2; null for anything else. */
+  static Advisory.Event upperBound(String range) {
+    String r = range.trim();
+    if (r.startsWith("<=")) {
+      String v = r.substring(2).trim();
+      return v.isEmpty() || v.contains(" ") ? null : new Advisory.Event("last_affected", v);
+    }
+    if (r.startsWith("<")) {
+      String v = r.substring(1).trim();
+      return v.isEmpty() || v.contains(" ") ? null : new Advisory.Event("fixed", v);
+    }
+    return null;
   }
 
   /**

@@ -130,6 +130,8 @@ public final class PackageFetcher implements AutoCloseable {
       return download(ref, expected, dir);
     } catch (IOException e) {
       return new Failed(ref, "could not read or write the package cache: " + e);
+    } catch (IllegalArgumentException e) {
+      return new Failed(ref, "cannot build a registry request for " + ref + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Failed(ref, "interrupted while fetching");
@@ -333,6 +335,16 @@ public final class PackageFetcher implements AutoCloseable {
       fileUri = meta.resolve(url);
     } catch (IllegalArgumentException e) {
       return new Failed(ref, "PyPI metadata at " + meta + " has a bad file URL: " + url);
+    }
+    String scheme = fileUri.getScheme() == null ? "" : fileUri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !scheme.equals("http")) {
+      return new Failed(
+          ref,
+          "PyPI metadata at "
+              + meta
+              + " points the download at '"
+              + url
+              + "', which is not an http(s) URL; refused");
     }
     String sha256 = chosen.path("digests").path("sha256").asText("");
     Integrity registry =

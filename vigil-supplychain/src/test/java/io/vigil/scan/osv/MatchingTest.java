@@ -95,4 +95,19 @@ class MatchingTest {
     Advisory.Range r = range("SEMVER", "introduced", "1.0.0", "fixed", "2.0.0");
     assertThat(affects(Ecosystem.NPM, r, "latest")).isFalse();
   }
+
+  @Test
+  void inRange_noIntroduced_startsAtTheFirstVersion() {
+    Advisory.Range r = range("ECOSYSTEM", "fixed", "2.0");
+    assertThat(affects(Ecosystem.PYPI, r, "1.0")).isTrue();
+    assertThat(affects(Ecosystem.PYPI, r, "2.0")).isFalse();
+  }
+
+  @Test
+  void upperBound_githubLastKnownAffectedRange_becomesEvent() {
+    assertThat(OsvRecords.upperBound("<= 29.0"))
+        .isEqualTo(new Advisory.Event("last_affected", "29.0"));
+    assertThat(OsvRecords.upperBound("< 2.0.1")).isEqualTo(new Advisory.Event("fixed", "2.0.1"));
+    assertThat(OsvRecords.upperBound(">= 1.0, < 2.0")).isNull();
+  }
 }

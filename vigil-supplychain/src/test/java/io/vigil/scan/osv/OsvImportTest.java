@@ -143,6 +143,27 @@ class OsvImportTest {
   }
 
   @Test
+  void findings_githubRangeWithUpperBoundBesideIt_usesTheBound() throws IOException {
+    Path dir = tmp.resolve("ghsa");
+    write(
+        dir.resolve("GHSA-5mg8-w23w-74h3.json"),
+        """
+        {"id": "GHSA-5mg8-w23w-74h3", "summary": "Information Disclosure in Guava",
+         "database_specific": {"severity": "LOW"},
+         "affected": [{"package": {"ecosystem": "Maven", "name": "com.google.guava:guava"},
+           "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}],
+           "database_specific": {"last_known_affected_version_range": "<= 29.0"}}]}
+        """);
+    AdvisoryDatabase db = AdvisoryDatabase.fromOsvRecords(dir);
+    assertThat(db.findings(Ecosystem.MAVEN, "com.google.guava:guava", "29.0")).hasSize(1);
+    assertThat(db.findings(Ecosystem.MAVEN, "com.google.guava:guava", "29.0.1")).isEmpty();
+    assertThat(db.findings(Ecosystem.MAVEN, "com.google.guava:guava", "28.2-android"))
+        .singleElement()
+        .extracting(Finding::severity)
+        .isEqualTo(Severity.LOW);
+  }
+
+  @Test
   void findings_unpinnedVersion_onlyEveryVersionMaliciousRecordsApply() throws IOException {
     AdvisoryDatabase db = AdvisoryDatabase.fromOsvRecords(records());
     assertThat(db.findings(Ecosystem.NPM, "evil-pkg", "")).hasSize(1);

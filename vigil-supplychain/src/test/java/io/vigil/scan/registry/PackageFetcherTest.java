@@ -223,6 +223,27 @@ class PackageFetcherTest {
   }
 
   @Test
+  void fetch_pypiMetadataPointingAtLocalFile_isRefused() throws Exception {
+    files.put(
+        "/pypi-mirror/pypi/sneaky/1.0/json",
+        bytes(
+            """
+            {"urls": [{"filename": "passwd", "packagetype": "sdist",
+              "url": "file:///etc/passwd", "digests": {"sha256": "00"}}]}
+            """));
+    try (PackageFetcher f = PackageFetcher.create(settings())) {
+      FetchResult r = f.fetch(new PackageRef(Ecosystem.PYPI, "sneaky", "1.0", "r.txt:1"));
+      assertThat(r)
+          .isInstanceOfSatisfying(
+              Failed.class,
+              fail ->
+                  assertThat(fail.reason())
+                      .endsWith(
+                          "points the download at 'file:///etc/passwd', which is not an http(s) URL; refused"));
+    }
+  }
+
+  @Test
   void fetch_maven_downloadsJarAndChecksSha1File() throws Exception {
     byte[] jar = bytes("PK fake jar");
     String dir = "/maven2/org/apache/commons/commons-text/1.9/";
