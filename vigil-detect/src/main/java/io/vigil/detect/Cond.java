@@ -159,10 +159,9 @@ sealed interface Cond {
    */
   record Keywords(ValueTest[] tests, boolean all, int[] ids, int[] guards) implements Cond {
     @Override
-    @SuppressWarnings("unchecked")
     public boolean eval(MatchContext ctx) {
-      List<String>[] lower = null;
       List<String> values = null;
+      List<String> lower = null;
       for (int k = 0; k < tests.length; k++) {
         boolean any;
         if (ids[k] >= 0 && ctx.keywords != null) {
@@ -171,15 +170,15 @@ sealed interface Cond {
           any = false; // a literal part the keyword needs occurs nowhere in the event
         } else {
           if (values == null) {
-            lower = new List[1];
-            values = ctx.keywordValues(lower);
+            values = ctx.keywordValues();
+            lower = ctx.keywordLower();
           }
           ValueTest t = tests[k];
           any = false;
           for (int i = 0; i < values.size() && !any; i++) {
             any =
                 t instanceof ValueTest.Str s
-                    ? s.testText(values.get(i), lower[0].get(i))
+                    ? s.testText(values.get(i), lower.get(i))
                     : t.test(values.get(i), -1, ctx);
           }
         }

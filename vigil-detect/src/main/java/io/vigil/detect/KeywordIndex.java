@@ -97,7 +97,7 @@ final class KeywordIndex {
   }
 
   /** Marks {@code found[id] = stamp} for every needle occurring in the lower-case text. */
-  void scan(String text, int[] found, int stamp) {
+  void scan(CharSequence text, int[] found, int stamp) {
     int s = 0;
     int[] d = delta;
     for (int i = 0, n = text.length(); i < n; i++) {

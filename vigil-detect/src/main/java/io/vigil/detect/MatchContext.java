@@ -48,6 +48,7 @@ final class MatchContext {
 
   private int[] keywordFound = new int[0];
   private int scannedGeneration = -1;
+  private final StringBuilder keywordText = new StringBuilder();
 
   /** Whether the indexed keyword occurs in any value of the event (one scan per event). */
   boolean keywordFound(int id) {
@@ -55,14 +56,12 @@ final class MatchContext {
       if (keywordFound.length < keywords.size()) {
         keywordFound = new int[keywords.size()];
       }
-      @SuppressWarnings("unchecked")
-      java.util.List<String>[] lower = new java.util.List[1];
-      keywordValues(lower);
-      StringBuilder sb = new StringBuilder();
-      for (String v : lower[0]) {
-        sb.append(v).append('\u0000');
+      keywordValues();
+      keywordText.setLength(0);
+      for (String v : keywordLower) {
+        keywordText.append(v).append('\u0000');
       }
-      keywords.scan(sb.toString(), keywordFound, generation);
+      keywords.scan(keywordText, keywordFound, generation);
       scannedGeneration = generation;
     }
     return keywordFound[id] == generation;
@@ -87,7 +86,7 @@ final class MatchContext {
    * Every scalar value of the event as text (for keyword search), with lower-case forms at {@code
    * lowerOut}; built once per event.
    */
-  java.util.List<String> keywordValues(java.util.List<String>[] lowerOut) {
+  java.util.List<String> keywordValues() {
     if (keywordGeneration != generation) {
       keywordOriginal.clear();
       keywordLower.clear();
@@ -105,8 +104,12 @@ final class MatchContext {
       }
       keywordGeneration = generation;
     }
-    lowerOut[0] = keywordLower;
     return keywordOriginal;
+  }
+
+  /** The lower-case forms of {@link #keywordValues()}, same order; call that first. */
+  java.util.List<String> keywordLower() {
+    return keywordLower;
   }
 
   private void addKeyword(Object v) {

@@ -153,6 +153,9 @@ final class RuleLoader {
       errors.add(new RuleProblem(file, 0, idGuess(text), "not valid YAML: " + msg));
       return;
     }
+    if (docs.isEmpty()) {
+      warnings.add(new RuleProblem(file, 0, "", "the file holds no YAML document; it was skipped"));
+    }
     for (Node node : docs) {
       String id = "";
       try {
@@ -198,9 +201,12 @@ final class RuleLoader {
     }
   }
 
+  private static final com.google.re2j.Pattern ID_LINE =
+      com.google.re2j.Pattern.compile("(?m)^id:[ \\t]*['\"]?([0-9A-Za-z_.-]{1,80})");
+
+  /** The rule id of a file that is not valid YAML, read from a top-level 'id:' line. */
   private static String idGuess(String text) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(?m)^id:\\s*['\"]?([0-9A-Za-z_.-]{1,80})").matcher(text);
+    com.google.re2j.Matcher m = ID_LINE.matcher(text);
     return m.find() ? m.group(1) : "";
   }
 

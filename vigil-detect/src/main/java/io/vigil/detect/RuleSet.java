@@ -458,6 +458,11 @@ public final class RuleSet {
 
   /** For measurements: how many rules bypass the prefilter. */
   String prefilterStats() {
+    java.util.Map<String, Integer> leaves = new java.util.HashMap<>();
+    int[] total = {0};
+    for (RuleLoader.Compiled c : byRule.values()) {
+      countLeaves(c.cond, leaves, total);
+    }
     int n = 0;
     StringBuilder sample = new StringBuilder();
     for (int i = 0; i < always.length; i++) {
@@ -472,7 +477,43 @@ public final class RuleSet {
         }
       }
     }
-    return n + " of " + always.length + " rules always evaluated" + sample;
+    return n
+        + " of "
+        + always.length
+        + " rules always evaluated; field items: "
+        + total[0]
+        + " total, "
+        + leaves.size()
+        + " distinct"
+        + sample;
+  }
+
+  private static void countLeaves(Cond c, java.util.Map<String, Integer> leaves, int[] total) {
+    switch (c) {
+      case Cond.And a -> {
+        for (Cond p : a.parts()) {
+          countLeaves(p, leaves, total);
+        }
+      }
+      case Cond.Or o -> {
+        for (Cond p : o.parts()) {
+          countLeaves(p, leaves, total);
+        }
+      }
+      case Cond.Not n -> countLeaves(n.inner(), leaves, total);
+      case Cond.Named n -> countLeaves(n.inner(), leaves, total);
+      case Cond.FieldMatch f -> {
+        total[0]++;
+        leaves.merge(
+            System.identityHashCode(f.field())
+                + java.util.Arrays.toString(f.tests())
+                + f.all()
+                + f.neq(),
+            1,
+            Integer::sum);
+      }
+      default -> {}
+    }
   }
 
   int fieldCount() {

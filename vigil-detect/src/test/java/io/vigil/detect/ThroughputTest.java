@@ -45,20 +45,26 @@ class ThroughputTest {
           (System.nanoTime() - t0) / 1_000_000,
           (cpu.getCurrentThreadCpuTime() - c0) / 1_000_000);
     }
-    List<String> lines = new ArrayList<>();
-    try (Stream<Path> s = Files.list(events)) {
-      for (Path p : s.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
-        lines.addAll(Files.readAllLines(p));
-      }
-    }
     System.out.println(rules.prefilterStats());
+    List<Path> files;
+    try (Stream<Path> s = Files.list(events)) {
+      files = s.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList();
+    }
+    for (Path file : files) {
+      measure(rules, file.getFileName().toString(), Files.readAllLines(file), cpu);
+    }
+  }
+
+  private static void measure(
+      RuleSet rules, String name, List<String> lines, java.lang.management.ThreadMXBean cpu) {
     JsonEventParser parser = new JsonEventParser(rules.schema());
+    int rounds = Integer.getInteger("vigil.perf.rounds", 15);
     long parseNanos = 0;
     long matchNanos = 0;
     long matchCpu = 0;
     long n = 0;
     long hits = 0;
-    for (int round = 0; round < Integer.getInteger("vigil.perf.rounds", 15); round++) {
+    for (int round = 0; round < rounds; round++) {
       List<Event> parsed = new ArrayList<>(lines.size());
       long t0 = System.nanoTime();
       for (int i = 0; i < lines.size(); i++) {
@@ -71,36 +77,23 @@ class ThroughputTest {
       }
       long t2 = System.nanoTime();
       long c2 = cpu.getCurrentThreadCpuTime();
-      if (round >= Integer.getInteger("vigil.perf.rounds", 15) / 3) {
+      if (round >= rounds / 3) {
         parseNanos += t1 - t0;
         matchNanos += t2 - t1;
         matchCpu += c2 - c1;
         n += parsed.size();
       }
     }
-    Map<String, Integer> counts = new java.util.TreeMap<>();
-    List<Event> sample = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      sample.add(parser.parse(lines.get(i), "bench", i + 1));
-    }
-    for (Event e : sample) {
-      for (Detection d : rules.match(e)) {
-        counts.merge(d.rule().logsource() + " " + d.rule().title(), 1, Integer::sum);
-      }
-    }
-    counts.entrySet().stream()
-        .sorted((a, b) -> b.getValue() - a.getValue())
-        .limit(25)
-        .forEach(e -> System.out.println("  " + e.getValue() + "  " + e.getKey()));
     System.out.printf(
-        "%d events x %d rules: match %.0f events/s wall (%.0f per CPU-second), parse %.0f events/s"
-            + " wall, %d detections; load average %.1f%n",
+        "%s: %d events x %d rules: match %.0f events/s wall (%.0f per CPU-second), parse %.0f"
+            + " events/s wall, %.1f detections per event; load average %.1f%n",
+        name,
         n,
         rules.rules().size(),
         n / (matchNanos / 1e9),
         n / (matchCpu / 1e9),
         n / (parseNanos / 1e9),
-        hits,
+        hits / (double) (n * rounds / (rounds - rounds / 3)),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 }
