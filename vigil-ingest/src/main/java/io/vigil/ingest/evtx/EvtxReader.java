@@ -24,7 +24,8 @@ import java.util.zip.CRC32;
  * ({@code {"Event":{"#attributes":…,"System":{…},"EventData":{…}}}}) and whose fields are that
  * object's leaves under dotted paths: {@code Event.System.EventID}, {@code
  * Event.System.Provider.#attributes.Name}, {@code Event.EventData.CommandLine}. The event's index
- * is the record's EventRecordID.
+ * is the record's EventRecordID. A host that parses the JSON text itself calls {@link #readJson}
+ * instead and skips building the events.
  *
  * <p>Damaged files are read as far as they can be: a record that cannot be read is skipped, a chunk
  * whose header is gone is skipped, checksum mismatches are only noted; each is passed to the

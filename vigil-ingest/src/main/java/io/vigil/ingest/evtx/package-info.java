@@ -10,10 +10,10 @@
  *     EvtxReader.read(path, schema, event -> engine.match(event), problem -> report.add(problem));
  * }</pre>
  *
- * <p>{@link io.vigil.ingest.evtx.EvtxReader} is the one entry point; {@link
- * io.vigil.ingest.evtx.EvtxProblem} says what could not be read and {@link
- * io.vigil.ingest.evtx.EvtxLimits} bounds the work a hostile file can cause. Everything else is
- * package-private.
+ * <p>{@link io.vigil.ingest.evtx.EvtxReader} is the one entry point ({@code read} for events,
+ * {@code readJson} for the JSON text alone); {@link io.vigil.ingest.evtx.EvtxProblem} says what
+ * could not be read and {@link io.vigil.ingest.evtx.EvtxLimits} bounds the work a hostile file can
+ * cause. Everything else is package-private.
  *
  * <h2>The format, as read here</h2>
  *
