@@ -181,6 +181,20 @@ class HuntCommandTest {
   }
 
   @Test
+  void hunt_standardInput_readAsStdin() throws IOException {
+    java.io.InputStream oldIn = System.in;
+    try (var in = HuntExamples.exampleLog()) {
+      System.setIn(in);
+      HuntRun run = HuntRun.of("hunt", "--rules", starter(), "--format", "jsonl", "-");
+
+      assertThat(run.exit()).as(run.toString()).isZero();
+      assertThat(run.out().lines()).hasSize(13).allMatch(l -> l.contains("\"file\":\"stdin\""));
+    } finally {
+      System.setIn(oldIn);
+    }
+  }
+
+  @Test
   void hunt_outputIsADirectory_exit2WithWhatToDo() {
     HuntRun run = HuntRun.of("hunt", "-o", dir.toString());
 
