@@ -173,7 +173,7 @@ final class BinXmlParser {
     if (offset == c.pos) {
       // The name is stored inline, right here: read it and step over it.
       String name = readName((int) offset);
-      c.pos += 8 + 2 * name.length() + 2;
+      c.pos += 8 + 2 * Values.u16(data, (int) offset + 6) + 2;
       if (c.pos > c.end) {
         throw new BadEvtxException("an inline name runs past the end of its fragment");
       }
