@@ -369,6 +369,73 @@ class EvtxReaderTest {
                     .contains("more than 500 characters of JSON", "evtx.max-event-chars"));
   }
 
+  private static byte[] twoSmallRecords() {
+    EvtxBuilder b = new EvtxBuilder();
+    for (int i = 0; i < 2; i++) {
+      int record = b.record();
+      b.fragmentHeader().open("Event", false).closeStart().text("r" + i).end().eof();
+      b.endRecord(record);
+    }
+    return b.file();
+  }
+
+  @Test
+  void read_recordWithBadSignature_skipsToTheNextRecord() throws IOException {
+    byte[] file = twoSmallRecords();
+    file[4096 + 512] = 'X';
+
+    Read r = read(file);
+
+    assertThat(r.events()).extracting(Event::raw).containsExactly("{\"Event\":\"r1\"}");
+    assertThat(r.problems())
+        .filteredOn(p -> p.kind() == EvtxProblem.Kind.RECORD_SKIPPED)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.offset()).isEqualTo(4096 + 512);
+              assertThat(p.message())
+                  .contains("expected the record signature 2A2A0000, found 582A0000")
+                  .contains("bytes to the next record signature");
+            });
+  }
+
+  @Test
+  void read_chunkWithImpossibleFreeSpaceOffset_readsRecordsAnyway() throws IOException {
+    byte[] file = twoSmallRecords();
+    file[4096 + 48 + 2] = 0x7f; // free-space offset far past the chunk
+
+    Read r = read(file);
+
+    assertThat(r.events())
+        .extracting(Event::raw)
+        .containsExactly("{\"Event\":\"r0\"}", "{\"Event\":\"r1\"}");
+    assertThat(r.problems())
+        .extracting(EvtxProblem::kind)
+        .contains(EvtxProblem.Kind.CHUNK_DAMAGED, EvtxProblem.Kind.CHECKSUM_MISMATCH);
+  }
+
+  @Test
+  void read_chunkWithoutSignature_isSkippedAndNextChunkRead() throws IOException {
+    byte[] one = twoSmallRecords();
+    byte[] two = Arrays.copyOf(one, one.length + 65536);
+    System.arraycopy(one, 4096, two, 4096 + 65536, 65536);
+    two[4096] = 'X';
+
+    Read r = read(two);
+
+    assertThat(r.events()).hasSize(2);
+    assertThat(r.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.kind()).isEqualTo(EvtxProblem.Kind.CHUNK_SKIPPED);
+              assertThat(p.chunk()).isZero();
+              assertThat(p.message()).contains("chunk skipped, reading goes on with the next one");
+            });
+    assertThat(r.summary().chunks()).isEqualTo(1);
+    assertThat(r.summary().chunksSkipped()).isEqualTo(1);
+  }
+
   @Test
   void read_notAnEvtxFile_reportsOneProblemAndNoEvents() throws IOException {
     byte[] json = "{\"EventID\": 1}\n".repeat(5_000).getBytes(StandardCharsets.UTF_8);
