@@ -244,8 +244,9 @@ final class HuntCommand implements Callable<Integer> {
     HuntSummary summary = new HuntSummary();
     long start = System.nanoTime();
     Writer opened;
+    HuntProgress progress = new HuntProgress(err, totalBytes, showProgress);
     try {
-      opened = openOutput();
+      opened = openOutput(progress);
     } catch (IOException e) {
       return usage(
           "cannot write output "
@@ -256,7 +257,7 @@ final class HuntCommand implements Callable<Integer> {
               + e.getMessage()
               + "). Give a file in a writable directory.");
     }
-    try (HuntProgress progress = new HuntProgress(err, totalBytes, showProgress);
+    try (progress;
         Writer out = opened) {
       HuntProblems problems = new HuntProblems(err, progress);
       HuntOutput writer = HuntOutput.of(fmt, out);
@@ -325,13 +326,18 @@ final class HuntCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Writer openOutput() throws IOException {
+  /**
+   * The output file, or standard output; on standard output the progress line (when drawn on the
+   * same terminal) is erased before each chunk of rows.
+   */
+  private Writer openOutput(HuntProgress progress) throws IOException {
     if (output == null) {
       PrintWriter out = spec.commandLine().getOut();
       return new BufferedWriter(
           new Writer() {
             @Override
             public void write(char[] cbuf, int off, int len) throws IOException {
+              progress.clearLine();
               out.write(cbuf, off, len);
               if (out.checkError()) {
                 throw new IOException("the output was closed");
