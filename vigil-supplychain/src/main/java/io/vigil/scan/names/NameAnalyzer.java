@@ -34,6 +34,15 @@ public final class NameAnalyzer {
   /** A major version at or above this (and below 1000, which is CalVer) is suspicious. */
   static final int HIGH_MAJOR_VERSION = 90;
 
+  /**
+   * Only targets ranked within this are searched at edit distance 2, and separator-only look-alikes
+   * of them are HIGH: two edits away from an obscure name is mostly coincidence.
+   */
+  static final int DISTANCE_2_MAX_RANK = 1000;
+
+  /** One edit away from a target ranked beyond this is LOW (unless letters are swapped). */
+  static final int MEDIUM_RANK = 5000;
+
   /** Targets ranked within this are the most imitated: findings against them rank one higher. */
   static final int TOP_RANK = 500;
 
@@ -165,11 +174,17 @@ public final class NameAnalyzer {
     String target = p.bySkeleton.get(skel);
     if (target != null && skel.length() >= 3) {
       String how = describeSkeletonMatch(key, target);
+      Severity sev =
+          how.startsWith("look-alike")
+              ? Severity.HIGH
+              : how.startsWith("scope")
+                  ? Severity.MEDIUM
+                  : p.rankOf(target) <= DISTANCE_2_MAX_RANK ? Severity.HIGH : Severity.MEDIUM;
       return finding(
           p,
           name,
           target,
-          Severity.HIGH,
+          sev,
           how,
           file,
           line,
@@ -214,7 +229,11 @@ public final class NameAnalyzer {
           continue;
         }
         String cand = cands.get(i);
-        int d = Distance.osa(key, cand, max);
+        int limit = p.rankOf(cand) <= DISTANCE_2_MAX_RANK ? max : 1;
+        int d = Distance.osa(key, cand, limit);
+        if (d > limit) {
+          continue;
+        }
         if (d <= max
             && (d < bestDistance || (d == bestDistance && p.rankOf(cand) < p.rankOf(best)))) {
           best = cand;
@@ -225,12 +244,17 @@ public final class NameAnalyzer {
     if (best != null && !numericVariant(key, best)) {
       int rank = p.rankOf(best);
       String how = Distance.describe(key, best, bestDistance);
-      Severity sev =
-          bestDistance == 1
-              ? (rank <= TOP_RANK || how.startsWith("two letters swapped")
-                  ? Severity.HIGH
-                  : Severity.MEDIUM)
-              : (rank <= TOP_RANK ? Severity.MEDIUM : Severity.LOW);
+      Severity sev;
+      if (bestDistance == 1 && trailingDigitOnly(key, best)) {
+        sev = Severity.LOW; // jinjasql2, uproot3: usually a numbered fork, sometimes a squat
+      } else if (bestDistance == 1) {
+        sev =
+            rank <= TOP_RANK || how.startsWith("two letters swapped")
+                ? Severity.HIGH
+                : rank <= MEDIUM_RANK ? Severity.MEDIUM : Severity.LOW;
+      } else {
+        sev = Severity.LOW;
+      }
       return finding(
           p,
           name,
@@ -277,6 +301,15 @@ public final class NameAnalyzer {
         && !rb.isEmpty()
         && ra.chars().allMatch(Character::isDigit)
         && rb.chars().allMatch(Character::isDigit);
+  }
+
+  /** {@code a} is {@code b} plus or minus one trailing digit. */
+  private static boolean trailingDigitOnly(String a, String b) {
+    String longer = a.length() > b.length() ? a : b;
+    String shorter = a.length() > b.length() ? b : a;
+    return longer.length() == shorter.length() + 1
+        && longer.startsWith(shorter)
+        && Character.isDigit(longer.charAt(longer.length() - 1));
   }
 
   private static boolean hit(PopularNames p, String rest) {

@@ -201,4 +201,26 @@ class NameAnalyzerTest {
     assertThat(pypi.names.size()).isGreaterThan(14_900);
     assertThat(pypi.names.get(0)).isEqualTo("boto3");
   }
+
+  /**
+   * A false-alarm guard: treat the top 80% of each popular list as "popular" and analyze the rest
+   * (real, legitimate, less popular packages); few may reach MEDIUM.
+   */
+  @Test
+  void analyze_lessPopularRealPackages_rarelyMediumOrAbove() {
+    for (Ecosystem e : List.of(Ecosystem.NPM, Ecosystem.PYPI)) {
+      List<String> all =
+          PopularNames.load(e, e == Ecosystem.NPM ? "npm-popular.txt" : "pypi-popular.txt").names;
+      int cut = all.size() * 4 / 5;
+      NameAnalyzer a = NameAnalyzer.of(Map.of(e, all.subList(0, cut)));
+      long alarms =
+          all.subList(cut, all.size()).stream()
+              .filter(
+                  n ->
+                      a.analyze(e, n).stream()
+                          .anyMatch(f -> f.severity().compareTo(Severity.MEDIUM) >= 0))
+              .count();
+      assertThat(alarms * 100.0 / (all.size() - cut)).as(e.toString()).isLessThan(3.0);
+    }
+  }
 }
