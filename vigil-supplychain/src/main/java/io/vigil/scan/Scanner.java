@@ -67,9 +67,16 @@ public final class Scanner {
               return t;
             });
     try {
-      List<Future<PackageReport>> futures = new ArrayList<>();
-      for (Path pkg : packages) {
-        futures.add(pool.submit(() -> scanPackage(pkg)));
+      // largest first, so that one big package does not start last and hold up the end
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < packages.size(); i++) {
+        order.add(i);
+      }
+      order.sort(java.util.Comparator.comparingLong((Integer i) -> sizeOf(packages.get(i))).reversed());
+      List<Future<PackageReport>> futures = new ArrayList<>(java.util.Collections.nCopies(packages.size(), null));
+      for (int i : order) {
+        Path pkg = packages.get(i);
+        futures.set(i, pool.submit(() -> scanPackage(pkg)));
       }
       List<PackageReport> reports = new ArrayList<>();
       for (int i = 0; i < packages.size(); i++) {
@@ -120,6 +127,14 @@ public final class Scanner {
     Verdicts.Decision d = Verdicts.decide(findings);
     return new PackageReport(
         path, a.ecosystem(), a.name(), a.version(), d.verdict(), d.scores(), findings, d.reasons());
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.isRegularFile(p) ? Files.size(p) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   /** The packages a path stands for. */

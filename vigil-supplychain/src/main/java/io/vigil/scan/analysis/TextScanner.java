@@ -104,8 +104,9 @@ final class TextScanner {
     String prefix = depth == 0 ? "" : "[decoded] ";
     matchRules(file, text, lang, lines, prefix, out);
     if (lang == Lang.JS || lang == Lang.PY || lang == Lang.SHELL) {
-      structural(file, text, lang, lines, prefix, out);
-      decodeStrings(file, text, lang, lines, depth, out);
+      char[] cs = text.toCharArray();
+      structural(file, text, cs, lang, lines, prefix, out);
+      decodeStrings(file, text, cs, lang, lines, depth, out);
     }
   }
 
@@ -196,7 +197,7 @@ final class TextScanner {
   }
 
   private static void structural(
-      String file, String text, Lang lang, Lines lines, String prefix, List<Signal> out) {
+      String file, String text, char[] cs, Lang lang, Lines lines, String prefix, List<Signal> out) {
     // javascript-obfuscator style _0x1a2b names
     if (lang == Lang.JS) {
       Set<String> names = new LinkedHashSet<>();
@@ -205,7 +206,7 @@ final class TextScanner {
           i >= 0 && names.size() < 50;
           i = text.indexOf("_0x", i + 3)) {
         int j = i + 3;
-        while (j < text.length() && j - i < 11 && isHex(text.charAt(j))) {
+        while (j < text.length() && j - i < 11 && isHex(cs[j])) {
           j++;
         }
         if (j - i >= 7) {
@@ -236,7 +237,7 @@ final class TextScanner {
     boolean contentBefore = false;
     int lineStart = 0;
     for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
+      char c = cs[i];
       if (c == '\n') {
         run = 0;
         contentBefore = false;
@@ -247,7 +248,7 @@ final class TextScanner {
         if (run >= 150
             && contentBefore
             && c != '#'
-            && !(c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '/')
+            && !(c == '/' && i + 1 < text.length() && cs[i + 1] == '/')
             && c != '*') {
           int end = Math.min(text.length(), i + 160);
           int nl = text.indexOf('\n', i);
@@ -282,7 +283,13 @@ final class TextScanner {
   }
 
   private static void decodeStrings(
-      String file, String text, Lang lang, Lines lines, int depth, List<Signal> out) {
+      String file,
+      String text,
+      char[] cs,
+      Lang lang,
+      Lines lines,
+      int depth,
+      List<Signal> out) {
     Set<String> hidden = new LinkedHashSet<>();
     Set<Capability> hiddenCaps = java.util.EnumSet.noneOf(Capability.class);
     int hiddenAt = -1;
@@ -292,16 +299,16 @@ final class TextScanner {
     int len = text.length();
     int i = 0;
     while (i < len) {
-      char c = text.charAt(i);
+      char c = cs[i];
       // hex literal: "2e2f74…"
-      if ((c == '"' || c == '\'') && i + 9 < len && isHex(text.charAt(i + 1))) {
+      if ((c == '"' || c == '\'') && i + 9 < len && isHex(cs[i + 1])) {
         int j = i + 1;
-        while (j < len && isHex(text.charAt(j)) && j - i < 200_000) {
+        while (j < len && isHex(cs[j]) && j - i < 200_000) {
           j++;
         }
         int n = j - i - 1;
         if (j < len
-            && text.charAt(j) == c
+            && cs[j] == c
             && n >= 6
             && n % 2 == 0
 ) {
@@ -320,17 +327,17 @@ final class TextScanner {
         }
       }
       // \x41\x42 escapes
-      if (c == '\\' && i + 3 < len && text.charAt(i + 1) == 'x') {
+      if (c == '\\' && i + 3 < len && cs[i + 1] == 'x') {
         int j = i;
         StringBuilder sb = new StringBuilder();
         while (j + 3 < len + 0
             && j + 3 <= len - 1 + 1
-            && text.charAt(j) == '\\'
+            && cs[j] == '\\'
             && j + 1 < len
-            && text.charAt(j + 1) == 'x'
+            && cs[j + 1] == 'x'
             && j + 3 < len
-            && isHex(text.charAt(j + 2))
-            && isHex(text.charAt(j + 3))) {
+            && isHex(cs[j + 2])
+            && isHex(cs[j + 3])) {
           sb.append((char) Integer.parseInt(text.substring(j + 2, j + 4), 16));
           j += 4;
         }
@@ -357,7 +364,7 @@ final class TextScanner {
         int lower = 0;
         StringBuilder sb = null;
         while (j < len) {
-          char d = text.charAt(j);
+          char d = cs[j];
           if (isB64(d)) {
             if (d >= '0' && d <= '9') {
               digits++;
@@ -371,7 +378,7 @@ final class TextScanner {
           } else if ((d == '\n' || d == '\r')
               && letters >= MIN_BASE64_RUN
               && j + 1 < len
-              && isB64(text.charAt(j + 1))) {
+              && isB64(cs[j + 1])) {
             j++;
           } else {
             break;
@@ -643,15 +650,23 @@ final class TextScanner {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
+  private static final boolean[] B64 = new boolean[128];
+
+  static {
+    for (char c = 'A'; c <= 'Z'; c++) {
+      B64[c] = true;
+      B64[c + 32] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      B64[c] = true;
+    }
+    for (char c : "+/=-_".toCharArray()) {
+      B64[c] = true;
+    }
+  }
+
   private static boolean isB64(char c) {
-    return (c >= 'A' && c <= 'Z')
-        || (c >= 'a' && c <= 'z')
-        || (c >= '0' && c <= '9')
-        || c == '+'
-        || c == '/'
-        || c == '='
-        || c == '-'
-        || c == '_';
+    return c < 128 && B64[c];
   }
 
   static Finding finding(
