@@ -23,7 +23,6 @@ import io.vigil.scan.report.SarifReport;
 import io.vigil.scan.report.TableReport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -280,5 +279,4 @@ final class ScanCommand implements Callable<Integer> {
       return false;
     }
   }
-
 }

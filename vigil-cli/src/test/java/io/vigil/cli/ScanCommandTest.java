@@ -51,7 +51,14 @@ class ScanCommandTest {
   void scan_maliciousPackage_exitsOneAndWritesJson() throws IOException {
     Path report = tmp.resolve("r.json");
     int code =
-        run("scan", "--no-advisories", "--format", "json", "--output", report.toString(), evil.toString());
+        run(
+            "scan",
+            "--no-advisories",
+            "--format",
+            "json",
+            "--output",
+            report.toString(),
+            evil.toString());
 
     assertThat(code).isEqualTo(1);
     JsonNode p = new ObjectMapper().readTree(report.toFile()).path("packages").get(0);
@@ -87,13 +94,22 @@ class ScanCommandTest {
     assertThat(code).isEqualTo(2);
     JsonNode root = new ObjectMapper().readTree(report.toFile());
     assertThat(root.path("packages")).hasSize(1);
-    assertThat(root.path("errors").get(0).asText()).contains("missing.tgz").contains("no such file");
+    assertThat(root.path("errors").get(0).asText())
+        .contains("missing.tgz")
+        .contains("no such file");
   }
 
   @Test
   void scan_sarifFormat_writesSarif() throws IOException {
     Path report = tmp.resolve("r.sarif");
-    run("scan", "--no-advisories", "--format", "sarif", "--output", report.toString(), evil.toString());
+    run(
+        "scan",
+        "--no-advisories",
+        "--format",
+        "sarif",
+        "--output",
+        report.toString(),
+        evil.toString());
     JsonNode root = new ObjectMapper().readTree(report.toFile());
     assertThat(root.path("version").asText()).isEqualTo("2.1.0");
     assertThat(root.path("runs").get(0).path("results").size()).isPositive();

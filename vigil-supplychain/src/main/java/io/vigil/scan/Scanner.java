@@ -56,7 +56,8 @@ public final class Scanner {
       }
     }
     // packages are independent: analyse them on a small named pool, report in input order
-    int threads = Math.max(1, Math.min(packages.size(), Runtime.getRuntime().availableProcessors()));
+    int threads =
+        Math.max(1, Math.min(packages.size(), Runtime.getRuntime().availableProcessors()));
     AtomicInteger ids = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -72,8 +73,10 @@ public final class Scanner {
       for (int i = 0; i < packages.size(); i++) {
         order.add(i);
       }
-      order.sort(java.util.Comparator.comparingLong((Integer i) -> sizeOf(packages.get(i))).reversed());
-      List<Future<PackageReport>> futures = new ArrayList<>(java.util.Collections.nCopies(packages.size(), null));
+      order.sort(
+          java.util.Comparator.comparingLong((Integer i) -> sizeOf(packages.get(i))).reversed());
+      List<Future<PackageReport>> futures =
+          new ArrayList<>(java.util.Collections.nCopies(packages.size(), null));
       for (int i : order) {
         Path pkg = packages.get(i);
         futures.set(i, pool.submit(() -> scanPackage(pkg)));

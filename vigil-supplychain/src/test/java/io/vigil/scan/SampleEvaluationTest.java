@@ -9,14 +9,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fast, assertion-based part of the benchmark (the full table: {@link SampleEvaluation}):
- * every malicious npm sample is called malicious, the npm security placeholder is not, and no
- * benign npm or Maven package is called malicious. Content analysis only, no advisories.
+ * The fast, assertion-based part of the benchmark (the full table: {@link SampleEvaluation}): every
+ * malicious npm sample is called malicious, the npm security placeholder is not, and no benign npm
+ * or Maven package is called malicious. Content analysis only, no advisories.
  */
 class SampleEvaluationTest {
   @Test
   void samples_contentAnalysisOnly_meetTheDetectionBar() throws IOException {
-    Path samples = SharedData.require("supplychain-samples/malicious/manifest.tsv").getParent().getParent();
+    Path samples =
+        SharedData.require("supplychain-samples/malicious/manifest.tsv").getParent().getParent();
     List<SampleEvaluation.Row> rows = SampleEvaluation.run(samples);
 
     assertThat(rows).allSatisfy(r -> assertThat(r.error()).as(r.file()).isNull());

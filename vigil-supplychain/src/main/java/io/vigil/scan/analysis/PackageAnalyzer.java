@@ -616,7 +616,8 @@ public final class PackageAnalyzer {
       }
       if (b0 == 0xca && b1 == 0xfe && b2 == 0xba && b3 == 0xbe && !f.path().endsWith(".class")) {
         // a fat Mach-O header counts architectures (a few); a class file has its version here
-        int archs = ((b[4] & 0xff) << 24) | ((b[5] & 0xff) << 16) | ((b[6] & 0xff) << 8) | (b[7] & 0xff);
+        int archs =
+            ((b[4] & 0xff) << 24) | ((b[5] & 0xff) << 16) | ((b[6] & 0xff) << 8) | (b[7] & 0xff);
         return b.length >= 8 && archs > 0 && archs < 32 ? new Binary("Mach-O universal") : null;
       }
       if (b0 == 0 && b1 == 'a' && b2 == 's' && b3 == 'm') {

@@ -41,7 +41,8 @@ final class TextRules {
       if (in == null) {
         throw new IllegalStateException(resource + " is missing from the classpath");
       }
-      Object doc = new Load(LoadSettings.builder().setLabel(resource).build()).loadFromInputStream(in);
+      Object doc =
+          new Load(LoadSettings.builder().setLabel(resource).build()).loadFromInputStream(in);
       List<Rule> rules = new ArrayList<>();
       int index = 0;
       for (Object o : (List<?>) doc) {

@@ -28,6 +28,7 @@ final class TextScanner {
   private static final int MAX_ATTEMPTS_PER_RULE = 100;
   private static final int MAX_DECODED_BYTES = 1 << 20;
   private static final int MIN_BASE64_RUN = 40;
+
   /** Files larger than this are treated as bundles: threat rules need their signals nearby. */
   static final int BUNDLE_SIZE = 512 * 1024;
 
@@ -197,7 +198,13 @@ final class TextScanner {
   }
 
   private static void structural(
-      String file, String text, char[] cs, Lang lang, Lines lines, String prefix, List<Signal> out) {
+      String file,
+      String text,
+      char[] cs,
+      Lang lang,
+      Lines lines,
+      String prefix,
+      List<Signal> out) {
     // javascript-obfuscator style _0x1a2b names
     if (lang == Lang.JS) {
       Set<String> names = new LinkedHashSet<>();
@@ -283,13 +290,7 @@ final class TextScanner {
   }
 
   private static void decodeStrings(
-      String file,
-      String text,
-      char[] cs,
-      Lang lang,
-      Lines lines,
-      int depth,
-      List<Signal> out) {
+      String file, String text, char[] cs, Lang lang, Lines lines, int depth, List<Signal> out) {
     Set<String> hidden = new LinkedHashSet<>();
     Set<Capability> hiddenCaps = java.util.EnumSet.noneOf(Capability.class);
     int hiddenAt = -1;
@@ -307,11 +308,7 @@ final class TextScanner {
           j++;
         }
         int n = j - i - 1;
-        if (j < len
-            && cs[j] == c
-            && n >= 6
-            && n % 2 == 0
-) {
+        if (j < len && cs[j] == c && n >= 6 && n % 2 == 0) {
           byte[] b = hexDecode(text, i + 1, j);
           String s = printable(b);
           if (s != null) {
@@ -527,16 +524,23 @@ final class TextScanner {
         || (d.contains("http") && (d.contains("(") || d.contains("|")));
   }
 
-  /** True when the first dotted quad in the text is a public address (not private, loopback, link-local). */
+  /**
+   * True when the first dotted quad in the text is a public address (not private, loopback,
+   * link-local).
+   */
   static boolean publicIp(String text) {
     com.google.re2j.Matcher m =
-        com.google.re2j.Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})").matcher(text);
+        com.google.re2j.Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})")
+            .matcher(text);
     if (!m.find()) {
       return false;
     }
     int a = Integer.parseInt(m.group(1));
     int b = Integer.parseInt(m.group(2));
-    if (a > 255 || b > 255 || Integer.parseInt(m.group(3)) > 255 || Integer.parseInt(m.group(4)) > 255) {
+    if (a > 255
+        || b > 255
+        || Integer.parseInt(m.group(3)) > 255
+        || Integer.parseInt(m.group(4)) > 255) {
       return false;
     }
     return !(a == 0
@@ -564,20 +568,6 @@ final class TextScanner {
     int from = Math.max(0, at - 40);
     String before = text.substring(from, at).toLowerCase(Locale.ROOT);
     return before.contains(";base64,") || before.contains("data:");
-  }
-
-  private static boolean hasLetterDigitMix(String text, int from, int to) {
-    boolean letter = false;
-    boolean digit = false;
-    for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
-      if (c >= '0' && c <= '9') {
-        digit = true;
-      } else {
-        letter = true;
-      }
-    }
-    return letter && digit;
   }
 
   private static byte[] hexDecode(String text, int from, int to) {

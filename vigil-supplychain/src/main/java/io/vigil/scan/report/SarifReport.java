@@ -40,7 +40,8 @@ public final class SarifReport {
       g.writeObjectFieldStart("driver");
       g.writeStringField("name", "vigil-scan");
       g.writeStringField("version", toolVersion);
-      g.writeStringField("informationUri", "https://github.com/vigil/vigil/blob/main/docs/SCANNER.md");
+      g.writeStringField(
+          "informationUri", "https://github.com/vigil/vigil/blob/main/docs/SCANNER.md");
       g.writeArrayFieldStart("rules");
       for (Finding f : rules.values()) {
         g.writeStartObject();

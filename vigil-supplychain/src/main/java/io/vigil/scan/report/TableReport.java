@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes scan results for an analyst's terminal: one block per package with its verdict, scores
- * and the reasons, then findings of at least {@code minSeverity}, strongest first.
+ * Writes scan results for an analyst's terminal: one block per package with its verdict, scores and
+ * the reasons, then findings of at least {@code minSeverity}, strongest first.
  */
 public final class TableReport {
   private TableReport() {}

@@ -70,7 +70,10 @@ class GuardDogFixturesTest {
       // the code after the annotation, plus the lines just above it (GuardDog rules follow data)
       StringBuilder code = new StringBuilder();
       int k = i - 1;
-      while (k >= 0 && !lines[k].trim().isEmpty() && !lines[k].trim().matches("^(#|//)\\s*(ruleid|ok):.*") && i - k < 12) {
+      while (k >= 0
+          && !lines[k].trim().isEmpty()
+          && !lines[k].trim().matches("^(#|//)\\s*(ruleid|ok):.*")
+          && i - k < 12) {
         k--;
       }
       for (int j = k + 1; j < i; j++) {
@@ -144,8 +147,16 @@ class GuardDogFixturesTest {
     System.out.printf(
         Locale.ROOT,
         "%s: %d/%d positives (%d %%), %d/%d ok-snippets flagged; missed %s%n",
-        file, hit, pos, recall, okHit, neg, missed);
-    assertThat(recall).as("recall on " + file + ", missed " + missed).isGreaterThanOrEqualTo(minRecall);
+        file,
+        hit,
+        pos,
+        recall,
+        okHit,
+        neg,
+        missed);
+    assertThat(recall)
+        .as("recall on " + file + ", missed " + missed)
+        .isGreaterThanOrEqualTo(minRecall);
     assertThat(okRate).as("ok-snippets flagged in " + file).isLessThanOrEqualTo(maxOkHits);
   }
 }

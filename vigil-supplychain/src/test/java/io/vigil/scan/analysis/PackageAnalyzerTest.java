@@ -84,7 +84,8 @@ class PackageAnalyzerTest {
 
   @Test
   void analyze_nativeBinaryInstallerThatDownloadsChmodsAndRunsIt_notMalicious() {
-    // the esbuild/puppeteer pattern: fetch a platform binary at install, make it executable, test it
+    // the esbuild/puppeteer pattern: fetch a platform binary at install, make it executable, test
+    // it
     var d =
         decide(
             pkg(

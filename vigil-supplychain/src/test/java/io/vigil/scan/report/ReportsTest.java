@@ -36,8 +36,7 @@ class ReportsTest {
                   5,
                   "download-and-pipe-to-shell (package.json:5: curl x | sh)",
                   "Code that runs at install pipes a download into an interpreter."),
-              new Finding(
-                  "no-license", ScoreCategory.LICENSE, Severity.LOW, "", 0, "none", "why")),
+              new Finding("no-license", ScoreCategory.LICENSE, Severity.LOW, "", 0, "none", "why")),
           List.of("install-time-download-and-run at package.json:5: curl x | sh"));
 
   @Test
@@ -89,8 +88,13 @@ class ReportsTest {
     JsonNode second = run.path("results").get(1);
     assertThat(second.path("level").asText()).isEqualTo("note");
     assertThat(
-            second.path("locations").get(0).path("physicalLocation").path("region")
-                .path("startLine").asInt())
+            second
+                .path("locations")
+                .get(0)
+                .path("physicalLocation")
+                .path("region")
+                .path("startLine")
+                .asInt())
         .isEqualTo(1);
   }
 
