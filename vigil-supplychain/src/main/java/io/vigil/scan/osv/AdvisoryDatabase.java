@@ -132,6 +132,7 @@ public final class AdvisoryDatabase {
    * @throws IOException when a store file exists but cannot be read
    */
   public static AdvisoryDatabase load(Path dataDir) throws IOException {
+    checkFormat(dataDir);
     Map<Ecosystem, Map<String, List<Held>>> index = new EnumMap<>(Ecosystem.class);
     Map<Ecosystem, Map<AdvisoryKind, Integer>> c = new EnumMap<>(Ecosystem.class);
     List<String> problems = new ArrayList<>();
@@ -170,6 +171,31 @@ public final class AdvisoryDatabase {
     p.problems.forEach(x -> problems.add(x.toString()));
     String warning = p.advisories.isEmpty() ? "no advisory records found in " + dirOrZip : null;
     return ofParsed(p.advisories, problems, dirOrZip.toString(), warning);
+  }
+
+  /** Refuses a store written in another format (by another Vigil version). */
+  static void checkFormat(Path dataDir) throws IOException {
+    Path meta = dataDir.resolve(META_FILE);
+    if (!Files.isRegularFile(meta)) {
+      return;
+    }
+    String format;
+    try {
+      format = OsvImport.JSON.readTree(meta.toFile()).path("format").asText("");
+    } catch (IOException e) {
+      throw new IOException(
+          meta + " is not readable JSON (" + e.getMessage() + "); run vigil osv import again", e);
+    }
+    if (!format.equals(STORE_FORMAT)) {
+      throw new IOException(
+          "the advisory store in "
+              + dataDir
+              + " has format '"
+              + format
+              + "', this Vigil reads format '"
+              + STORE_FORMAT
+              + "'; delete the folder and run vigil osv import again");
+    }
   }
 
   static Path storeFile(Path dataDir, Ecosystem e) {

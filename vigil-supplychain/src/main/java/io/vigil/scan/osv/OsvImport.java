@@ -116,6 +116,7 @@ public final class OsvImport {
    */
   public static Report run(Path source, Path dataDir, Limits limits) throws IOException {
     long start = System.nanoTime();
+    AdvisoryDatabase.checkFormat(dataDir);
     Parsed parsed = parseAll(source, limits);
     Map<Ecosystem, Map<String, AdvisoryDatabase.StoreLine>> store = new EnumMap<>(Ecosystem.class);
     for (Ecosystem e : Ecosystem.values()) {

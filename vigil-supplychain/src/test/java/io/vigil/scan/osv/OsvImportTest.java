@@ -288,4 +288,18 @@ class OsvImportTest {
         .hasMessageContaining("npm.jsonl.gz is not a complete gzip file")
         .hasMessageContaining("run vigil osv import");
   }
+
+  @Test
+  void load_storeOfAnotherFormat_failsSayingWhatToDo() throws IOException {
+    Path data = tmp.resolve("data");
+    OsvImport.run(records(), data);
+    Files.writeString(data.resolve("store.json"), "{\"format\": \"99\"}", StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> AdvisoryDatabase.load(data))
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "the advisory store in "
+                + data
+                + " has format '99', this Vigil reads format '1'; delete the folder and run vigil"
+                + " osv import again");
+  }
 }
