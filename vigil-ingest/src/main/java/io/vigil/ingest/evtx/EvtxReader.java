@@ -334,6 +334,9 @@ public final class EvtxReader {
           size = (int) declared;
         }
       }
+      if (bad != null && isZero(chunk, pos, limit)) {
+        return; // unused space after the last record
+      }
       if (bad != null) {
         int next = nextRecord(chunk, pos + 8, limit);
         recordsSkipped++;
@@ -440,7 +443,11 @@ public final class EvtxReader {
   }
 
   private static boolean isZero(byte[] b, int length) {
-    for (int i = 0; i < length; i++) {
+    return isZero(b, 0, length);
+  }
+
+  private static boolean isZero(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
       if (b[i] != 0) {
         return false;
       }

@@ -411,7 +411,8 @@ class EvtxReaderTest {
         .containsExactly("{\"Event\":\"r0\"}", "{\"Event\":\"r1\"}");
     assertThat(r.problems())
         .extracting(EvtxProblem::kind)
-        .contains(EvtxProblem.Kind.CHUNK_DAMAGED, EvtxProblem.Kind.CHECKSUM_MISMATCH);
+        .containsExactlyInAnyOrder(
+            EvtxProblem.Kind.CHUNK_DAMAGED, EvtxProblem.Kind.CHECKSUM_MISMATCH);
   }
 
   @Test
