@@ -20,10 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -237,8 +235,7 @@ final class HuntCommand implements Callable<Integer> {
 
     // ---- hunt
     LogReader reader = new LogReader(new JsonEventParser(ruleSet.schema())::parse, readLimits);
-    Map<String, Long> sizes = sizes(inputPaths);
-    long totalBytes = sizes.values().stream().mapToLong(Long::longValue).sum();
+    long totalBytes = totalSize(inputPaths);
     boolean showProgress = !noProgress && HuntProgress.stderrIsTerminal();
     int inputCount = example || stdin ? 1 : inputPaths.size();
     HuntSummary summary = new HuntSummary();
@@ -277,7 +274,6 @@ final class HuntCommand implements Callable<Integer> {
       } else {
         source = sink -> reader.read(inputPaths, sink);
       }
-      String[] currentFile = {null};
       progress.start();
       HuntPipeline.run(
           source,
@@ -299,15 +295,7 @@ final class HuntCommand implements Callable<Integer> {
             }
             progress.detections.addAndGet(batch.detections().size());
           },
-          origin -> {
-            String file = HuntPipeline.file(origin, sizes);
-            if (!file.equals(currentFile[0])) {
-              if (currentFile[0] != null) {
-                progress.bytesDone.addAndGet(sizes.getOrDefault(currentFile[0], 0L));
-              }
-              currentFile[0] = file;
-            }
-          });
+          progress.bytesDone::addAndGet);
       progress.bytesDone.set(totalBytes);
       out.flush();
       summary.unreadableInputs = problems.inputs();
@@ -402,24 +390,22 @@ final class HuntCommand implements Callable<Integer> {
     return null;
   }
 
-  /** Sizes of the files under the inputs, for the progress bar. */
-  private static Map<String, Long> sizes(List<Path> inputs) {
-    Map<String, Long> sizes = new HashMap<>();
+  /** The bytes of all files under the inputs, for the progress bar. */
+  private static long totalSize(List<Path> inputs) {
+    long total = 0;
     for (Path input : inputs) {
       try (Stream<Path> walk = Files.walk(input)) {
-        walk.filter(Files::isRegularFile)
-            .forEach(
-                p -> {
-                  try {
-                    sizes.put(p.toString(), Files.size(p));
-                  } catch (IOException e) {
-                    // unknown size: the bar moves less
-                  }
-                });
+        for (Path p : walk.filter(Files::isRegularFile).toList()) {
+          try {
+            total += Files.size(p);
+          } catch (IOException e) {
+            // unknown size: the bar moves less
+          }
+        }
       } catch (IOException | UncheckedIOException e) {
         // the reader reports unreadable inputs
       }
     }
-    return sizes;
+    return total;
   }
 }

@@ -9,7 +9,6 @@ import io.vigil.ingest.LogSink;
 import io.vigil.ingest.ReadProblem;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -21,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Hunt's threads: one reader thread reads records into batches; N worker threads parse and match a
@@ -57,13 +57,13 @@ final class HuntPipeline {
       int minRank,
       Consumer<ReadProblem> problems,
       Consumer<BatchResult> results,
-      Consumer<String> currentFile) {
+      LongConsumer bytesRead) {
     ExecutorService workers = Executors.newFixedThreadPool(threads, named("vigil-hunt-worker-"));
     BlockingQueue<Future<BatchResult>> inOrder =
         new ArrayBlockingQueue<>(threads * BATCHES_PER_THREAD);
     Future<BatchResult> end = CompletableFuture.completedFuture(null);
     Throwable[] readerFailure = {null};
-    ReaderSink sink = new ReaderSink(workers, inOrder, rules, minRank, problems, currentFile);
+    ReaderSink sink = new ReaderSink(workers, inOrder, rules, minRank, problems, bytesRead);
     Thread reader =
         Thread.ofPlatform()
             .name("vigil-hunt-reader")
@@ -137,9 +137,8 @@ final class HuntPipeline {
     private final RuleSet rules;
     private final int minRank;
     private final Consumer<ReadProblem> problems;
-    private final Consumer<String> currentFile;
+    private final LongConsumer bytesRead;
     private List<LogRecord> batch = new ArrayList<>(BATCH_SIZE);
-    private String lastOrigin = "";
     volatile boolean cancelled;
 
     ReaderSink(
@@ -148,23 +147,19 @@ final class HuntPipeline {
         RuleSet rules,
         int minRank,
         Consumer<ReadProblem> problems,
-        Consumer<String> currentFile) {
+        LongConsumer bytesRead) {
       this.workers = workers;
       this.inOrder = inOrder;
       this.rules = rules;
       this.minRank = minRank;
       this.problems = problems;
-      this.currentFile = currentFile;
+      this.bytesRead = bytesRead;
     }
 
     @Override
     public void record(LogRecord record) {
       if (cancelled) {
         throw new CancellationException("hunt stopped");
-      }
-      if (!record.origin().equals(lastOrigin)) {
-        lastOrigin = record.origin();
-        currentFile.accept(lastOrigin);
       }
       batch.add(record);
       if (batch.size() >= BATCH_SIZE) {
@@ -175,6 +170,11 @@ final class HuntPipeline {
     @Override
     public void problem(ReadProblem problem) {
       problems.accept(problem);
+    }
+
+    @Override
+    public void bytesRead(long bytes) {
+      bytesRead.accept(bytes);
     }
 
     void flush() {
@@ -232,21 +232,5 @@ final class HuntPipeline {
       }
       return new BatchResult(detections, events, parseErrors);
     }
-  }
-
-  /** The file part of an origin ({@code a.zip!entry} gives {@code a.zip}). */
-  static String file(String origin, Map<String, Long> knownFiles) {
-    if (knownFiles.containsKey(origin)) {
-      return origin;
-    }
-    int bang = origin.indexOf('!');
-    while (bang >= 0) {
-      String prefix = origin.substring(0, bang);
-      if (knownFiles.containsKey(prefix)) {
-        return prefix;
-      }
-      bang = origin.indexOf('!', bang + 1);
-    }
-    return origin;
   }
 }

@@ -167,7 +167,7 @@ public final class LogReader {
   private void readFile(Path file, LogSink sink) {
     String origin = file.toString();
     boolean zip = false;
-    try (InputStream raw = Files.newInputStream(file)) {
+    try (InputStream raw = progress(Files.newInputStream(file), sink)) {
       BufferedInputStream in = new BufferedInputStream(raw, InputFormat.PEEK_BYTES);
       byte[] head = peek(in);
       if (InputFormat.detect(head) == InputFormat.ZIP) {
@@ -206,6 +206,7 @@ public final class LogReader {
         String entryOrigin = origin + "!" + entry.getName();
         try (InputStream in = zip.getInputStream(entry)) {
           readEntry(in, entryOrigin, sink, budget, 1);
+          sink.bytesRead(Math.max(entry.getCompressedSize(), 0));
         } catch (LimitException e) {
           sink.problem(new ReadProblem(origin, 0, ReadProblem.Kind.INPUT, e.getMessage()));
           return;
@@ -327,6 +328,29 @@ public final class LogReader {
             limits.maxArchiveEntries(),
             ReadLimits.MAX_ARCHIVE_ENTRIES,
             ReadLimits.MAX_ARCHIVE_ENTRIES));
+  }
+
+  /** Tells the sink how many bytes of a file were read, as they are read. */
+  private static InputStream progress(InputStream in, LogSink sink) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          sink.bytesRead(1);
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          sink.bytesRead(n);
+        }
+        return n;
+      }
+    };
   }
 
   /**

@@ -10,4 +10,10 @@ public interface LogSink {
 
   /** One problem; reading goes on after it. */
   void problem(ReadProblem problem);
+
+  /**
+   * That {@code bytes} more bytes of input files were read from disk (compressed bytes for
+   * archives), for progress displays. Called often, in small amounts; does nothing by default.
+   */
+  default void bytesRead(long bytes) {}
 }

@@ -328,6 +328,29 @@ class LogReaderTest {
   }
 
   @Test
+  void read_plainFile_reportsEveryByteReadForProgress() throws IOException {
+    Path file = write("p.jsonl", "{\"EventID\":1}\n".repeat(10_000));
+    long[] bytes = {0};
+
+    reader.read(
+        List.of(file),
+        new LogSink() {
+          @Override
+          public void record(LogRecord record) {}
+
+          @Override
+          public void problem(ReadProblem problem) {}
+
+          @Override
+          public void bytesRead(long n) {
+            bytes[0] += n;
+          }
+        });
+
+    assertThat(bytes[0]).isEqualTo(Files.size(file));
+  }
+
+  @Test
   void read_emptyFile_yieldsNothing() throws IOException {
     Path file = write("empty.json", "  \n");
 
