@@ -96,6 +96,35 @@ final class KeywordIndex {
     return row;
   }
 
+  /**
+   * Like {@link #scan(CharSequence, int[], int)}, and appends each newly found id to {@code hits}
+   * (its first element is the count); returns the possibly grown array.
+   */
+  int[] scan(CharSequence text, int[] found, int stamp, int[] hits) {
+    int s = 0;
+    int[] d = delta;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= ALPHABET) {
+        s = 0;
+        continue;
+      }
+      s = d[s * ALPHABET + c];
+      int[] o = out[s];
+      for (int k = 0; k < o.length; k++) {
+        int id = o[k];
+        if (found[id] != stamp) {
+          found[id] = stamp;
+          if (hits[0] + 1 >= hits.length) {
+            hits = java.util.Arrays.copyOf(hits, hits.length * 2);
+          }
+          hits[++hits[0]] = id;
+        }
+      }
+    }
+    return hits;
+  }
+
   /** Marks {@code found[id] = stamp} for every needle occurring in the lower-case text. */
   void scan(CharSequence text, int[] found, int stamp) {
     int s = 0;

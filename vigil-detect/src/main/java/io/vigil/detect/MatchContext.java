@@ -24,6 +24,47 @@ final class MatchContext {
   private int keywordGeneration = -1;
 
   KeywordIndex keywords;
+  private int[] scratchFound = new int[0];
+  private int[] scratchHits = new int[64];
+  private int scanStamp;
+  private long[] atomBits = new long[0];
+
+  /** A cleared bit set for the atoms of one event. */
+  long[] atomBits(int atoms) {
+    int words = (atoms + 63) >>> 6;
+    if (atomBits.length < words) {
+      atomBits = new long[words];
+    } else {
+      java.util.Arrays.fill(atomBits, 0L);
+    }
+    return atomBits;
+  }
+
+  int[] scratchFound(int size) {
+    if (scratchFound.length < size) {
+      scratchFound = new int[Math.max(size, scratchFound.length * 2)];
+      scanStamp = 0;
+    }
+    return scratchFound;
+  }
+
+  int[] scratchHits() {
+    return scratchHits;
+  }
+
+  void keepHits(int[] hits) {
+    scratchHits = hits;
+  }
+
+  /** A fresh stamp for {@link #scratchFound}; the array is cleared when stamps wrap. */
+  int nextScanStamp() {
+    if (++scanStamp == Integer.MAX_VALUE) {
+      java.util.Arrays.fill(scratchFound, 0);
+      scanStamp = 1;
+    }
+    return scanStamp;
+  }
+
   private long[] candidateBits = new long[0];
 
   /** A cleared bit set for the rules of one event. */

@@ -31,6 +31,7 @@ final class RuleLoader {
     final List<String> filters = new ArrayList<>();
     int index;
     int productId;
+    AtomIndex.Atom[] atoms;
 
     Compiled(
         Rule rule,

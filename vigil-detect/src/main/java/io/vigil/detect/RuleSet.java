@@ -45,6 +45,7 @@ public final class RuleSet {
   private final int[][] rulesBySlot;
   private final boolean[] always;
   private final int ruleCount;
+  private final AtomIndex atoms;
   // Products whose mapping says which events are theirs (e.g. Windows event logs): rules without a
   // mapping entry for another product are not evaluated on such events.
   private final String[] claimProducts;
@@ -94,6 +95,11 @@ public final class RuleSet {
         bySlot.get(slot).add(r);
       }
     }
+    this.atoms = new AtomIndex();
+    for (RuleLoader.Compiled c : compiled) {
+      c.atoms = atoms.atomsOf(c.cond);
+    }
+    atoms.build();
     this.rulesBySlot = new int[bySlot.size()][];
     for (int i = 0; i < bySlot.size(); i++) {
       rulesBySlot[i] = bySlot.get(i).stream().mapToInt(Integer::intValue).toArray();
@@ -311,9 +317,20 @@ public final class RuleSet {
 
   /** The rules that fire on the event, in load order; an empty shared list when none does. */
   public List<Detection> match(Event event) {
+    return match(event, true);
+  }
+
+  /** Matching with the prefilters off (every rule of a passing gate is evaluated), for tests. */
+  List<Detection> matchUnfiltered(Event event) {
+    return match(event, false);
+  }
+
+  private List<Detection> match(Event event, boolean prefilter) {
     MatchContext ctx = begin(event);
     List<Detection> out = NONE;
     long[] candidates = candidates(ctx);
+    long[] atomBits = ctx.atomBits(atoms.size());
+    atoms.probe(ctx, atomBits);
     int claimed = -2;
     for (Group g : groups) {
       if (g.gate != null && !g.gate.eval(ctx)) {
@@ -324,10 +341,13 @@ public final class RuleSet {
       }
       for (RuleLoader.Compiled c : g.rules) {
         int r = c.index;
-        if (!always[r] && (candidates[r >>> 6] & (1L << r)) == 0) {
+        if (prefilter && !always[r] && (candidates[r >>> 6] & (1L << r)) == 0) {
           continue;
         }
         if (g.gate == null && claimed >= 0 && c.productId != claimed) {
+          continue;
+        }
+        if (prefilter && c.atoms != null && !anyAtom(c.atoms, atomBits, ctx)) {
           continue;
         }
         if (c.cond.eval(ctx)) {
@@ -340,6 +360,16 @@ public final class RuleSet {
     }
     ctx.event = null;
     return out == NONE ? NONE : Collections.unmodifiableList(out);
+  }
+
+  private static boolean anyAtom(AtomIndex.Atom[] as, long[] bits, MatchContext ctx) {
+    for (AtomIndex.Atom a : as) {
+      int id = a.id();
+      if (a.indexed() ? (bits[id >>> 6] & (1L << id)) != 0 : a.cond().eval(ctx)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The first product whose mapping claims the event, or -1. */

@@ -48,7 +48,10 @@ class ThroughputTest {
     System.out.println(rules.prefilterStats());
     List<Path> files;
     try (Stream<Path> s = Files.list(events)) {
-      files = s.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList();
+      files =
+          s.filter(f -> f.toString().endsWith(System.getProperty("vigil.perf.only", "") + ".jsonl"))
+              .sorted()
+              .toList();
     }
     for (Path file : files) {
       measure(rules, file.getFileName().toString(), Files.readAllLines(file), cpu);
