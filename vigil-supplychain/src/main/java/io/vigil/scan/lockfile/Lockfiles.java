@@ -87,7 +87,7 @@ public final class Lockfiles {
           case REQUIREMENTS -> RequirementsReader.read(file, content, c);
           case POETRY -> PoetryLockReader.read(content, c);
           case PIPFILE -> PipfileLockReader.read(content, c);
-          case POM -> PomReader.read(content, c);
+          case POM -> PomReader.read(file, content, c);
           case GRADLE -> GradleLockReader.read(content, c);
           case CYCLONEDX -> CycloneDxReader.read(content, c);
           case UNKNOWN -> {

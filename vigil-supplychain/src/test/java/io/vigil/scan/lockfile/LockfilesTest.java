@@ -285,6 +285,58 @@ class LockfilesTest {
   }
 
   @Test
+  void read_pomWithParentOnDisk_inheritsPropertiesAndManagedVersions() throws IOException {
+    Path root = tmp.resolve("multi");
+    Files.createDirectories(root.resolve("app"));
+    Files.writeString(
+        root.resolve("pom.xml"),
+        """
+        <project>
+          <groupId>com.example</groupId>
+          <artifactId>parent</artifactId>
+          <version>2.0.0</version>
+          <packaging>pom</packaging>
+          <properties><guava.version>33.4.0-jre</guava.version></properties>
+          <dependencyManagement><dependencies>
+            <dependency><groupId>com.google.guava</groupId><artifactId>guava</artifactId>
+              <version>${guava.version}</version></dependency>
+            <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId>
+              <version>2.0.16</version></dependency>
+          </dependencies></dependencyManagement>
+        </project>
+        """,
+        StandardCharsets.UTF_8);
+    Path app = root.resolve("app/pom.xml");
+    Files.writeString(
+        app,
+        """
+        <project>
+          <parent><groupId>com.example</groupId><artifactId>parent</artifactId><version>2.0.0</version></parent>
+          <artifactId>app</artifactId>
+          <properties><slf4j.override>2.0.17</slf4j.override></properties>
+          <dependencies>
+            <dependency><groupId>com.google.guava</groupId><artifactId>guava</artifactId></dependency>
+            <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId></dependency>
+            <dependency><groupId>${project.groupId}</groupId><artifactId>lib</artifactId><version>${project.version}</version></dependency>
+            <dependency><groupId>io.netty</groupId><artifactId>netty-all</artifactId></dependency>
+          </dependencies>
+        </project>
+        """,
+        StandardCharsets.UTF_8);
+    LockfileResult r = Lockfiles.read(app);
+    assertThat(refs(r))
+        .containsExactly(
+            "maven:com.google.guava:guava@33.4.0-jre",
+            "maven:org.slf4j:slf4j-api@2.0.16",
+            "maven:com.example:lib@2.0.0",
+            "maven:io.netty:netty-all");
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
+        .contains("io.netty:netty-all has no version here");
+  }
+
+  @Test
   void read_gradleLockfile_readsCoordinates() throws IOException {
     Path f = fixture("gradle", "gradle.lockfile");
     LockfileResult r = Lockfiles.read(f);
