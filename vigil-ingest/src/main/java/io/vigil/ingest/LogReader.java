@@ -191,7 +191,14 @@ public final class LogReader {
   /** A zip file on disk: its central directory lists the entries, read one by one. */
   private void readZipFile(Path file, String origin, LogSink sink) {
     Budget budget = new Budget(origin, limits);
-    try (ZipFile zip = new ZipFile(file.toFile())) {
+    ZipFile opened;
+    try {
+      opened = new ZipFile(file.toFile());
+    } catch (IOException e) {
+      salvageZip(file, origin, sink, budget, e);
+      return;
+    }
+    try (ZipFile zip = opened) {
       int count = 0;
       Enumeration<? extends ZipEntry> entries = zip.entries();
       while (entries.hasMoreElements()) {
@@ -215,12 +222,29 @@ public final class LogReader {
         }
       }
     } catch (IOException e) {
-      sink.problem(
-          new ReadProblem(
-              origin,
-              0,
-              ReadProblem.Kind.INPUT,
-              "not a readable zip archive (" + message(e) + "); it was skipped"));
+      sink.problem(new ReadProblem(origin, 0, ReadProblem.Kind.INPUT, message(e)));
+    }
+  }
+
+  /**
+   * A zip whose central directory cannot be read (a download cut short, a damaged end): its entries
+   * are read from the front, in stream order, as far as they go.
+   */
+  private void salvageZip(
+      Path file, String origin, LogSink sink, Budget budget, IOException cause) {
+    sink.problem(
+        new ReadProblem(
+            origin,
+            0,
+            ReadProblem.Kind.INPUT,
+            "not a readable zip archive ("
+                + message(cause)
+                + "): the directory at its end is missing or damaged (a truncated file?); its"
+                + " entries are read from the front as far as they go"));
+    try (InputStream raw = Files.newInputStream(file)) {
+      readZipStream(new BufferedInputStream(raw, InputFormat.PEEK_BYTES), origin, sink, budget, 1);
+    } catch (IOException e) {
+      sink.problem(new ReadProblem(origin, 0, ReadProblem.Kind.INPUT, message(e)));
     }
   }
 

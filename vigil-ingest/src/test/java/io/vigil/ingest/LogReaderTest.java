@@ -235,8 +235,33 @@ class LogReaderTest {
 
     assertThat(result.events()).isEmpty();
     assertThat(result.problems())
-        .singleElement()
-        .satisfies(p -> assertThat(p.message()).contains("not a readable zip archive"));
+        .isNotEmpty()
+        .allMatch(p -> p.kind() == ReadProblem.Kind.INPUT)
+        .anySatisfy(p -> assertThat(p.message()).contains("not a readable zip archive"));
+  }
+
+  @Test
+  void read_truncatedZip_entriesBeforeTheCutAreRead() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= 3000; i++) {
+      text.append("{\"EventID\":")
+          .append(i)
+          .append(",\"Image\":\"x")
+          .append(i * 7919)
+          .append("\"}\n");
+    }
+    byte[] entry = text.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] zip = zip("a.jsonl", entry, "b.jsonl", entry);
+    Path file = dir.resolve("cut.zip");
+    Files.write(file, java.util.Arrays.copyOf(zip, zip.length * 3 / 4));
+
+    LogReader.Result result = reader.readAll(List.of(file));
+
+    assertThat(result.events()).hasSizeBetween(3001, 5999);
+    assertThat(result.events().get(0).origin()).isEqualTo(file + "!a.jsonl");
+    assertThat(result.problems())
+        .anySatisfy(p -> assertThat(p.message()).contains("truncated file?"))
+        .allMatch(p -> p.kind() != ReadProblem.Kind.SKIPPED);
   }
 
   @Test
