@@ -87,6 +87,14 @@ final class ScanCommand implements Callable<Integer> {
   boolean offline;
 
   @Option(
+      names = "--packages-dir",
+      paramLabel = "DIR",
+      description =
+          "Lockfiles: take package archives from DIR (npm pack, sdist, wheel or jar file names)"
+              + " before the cache and the registry.")
+  Path packagesDir;
+
+  @Option(
       names = "--min-severity",
       defaultValue = "low",
       paramLabel = "LEVEL",
@@ -193,6 +201,9 @@ final class ScanCommand implements Callable<Integer> {
       return;
     }
     FetchSettings settings = FetchSettings.defaults().withOffline(offline);
+    if (packagesDir != null) {
+      settings = settings.withPackagesDir(packagesDir);
+    }
     try (PackageFetcher fetcher = PackageFetcher.create(settings)) {
       for (FetchResult fr : fetcher.fetchAll(lock.packages(), lock.integrity())) {
         switch (fr) {

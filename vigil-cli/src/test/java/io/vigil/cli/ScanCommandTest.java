@@ -116,6 +116,54 @@ class ScanCommandTest {
   }
 
   @Test
+  void scan_lockfileWithPackagesDir_scansTheListedArchive() throws IOException {
+    Path archives = Files.createDirectories(tmp.resolve("archives"));
+    byte[] tgz = tgz("package/package.json", Files.readString(evil.resolve("package.json")));
+    Files.write(archives.resolve("evil-1.0.0.tgz"), tgz);
+    Path lock = tmp.resolve("package-lock.json");
+    Files.writeString(
+        lock,
+        "{\"name\":\"app\",\"version\":\"1.0.0\",\"lockfileVersion\":3,\"packages\":{"
+            + "\"\":{\"name\":\"app\",\"version\":\"1.0.0\"},"
+            + "\"node_modules/evil\":{\"version\":\"1.0.0\"}}}");
+    Path report = tmp.resolve("r.json");
+
+    int code =
+        run(
+            "scan",
+            "--no-advisories",
+            "--offline",
+            "--packages-dir",
+            archives.toString(),
+            "--format",
+            "json",
+            "--output",
+            report.toString(),
+            lock.toString());
+
+    assertThat(code).isEqualTo(1);
+    JsonNode p = new ObjectMapper().readTree(report.toFile()).path("packages").get(0);
+    assertThat(p.path("name").asText()).isEqualTo("evil");
+    assertThat(p.path("verdict").asText()).isEqualTo("malicious");
+    assertThat(p.path("path").asText()).contains("package-lock.json");
+  }
+
+  private static byte[] tgz(String name, String text) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (var tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+            new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bytes))) {
+      byte[] b = text.getBytes(StandardCharsets.UTF_8);
+      var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+      e.setSize(b.length);
+      tar.putArchiveEntry(e);
+      tar.write(b);
+      tar.closeArchiveEntry();
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
   void scan_badFailOnLevel_exitsTwo() {
     assertThat(run("scan", "--fail-on", "catastrophic", tool.toString())).isEqualTo(2);
   }

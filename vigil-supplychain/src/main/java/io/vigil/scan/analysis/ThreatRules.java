@@ -126,9 +126,9 @@ final class ThreatRules {
           rule(
               "persistence-with-payload",
               Scope.FILE,
-              "Installs itself to run at logon or boot and downloads or runs programs.",
+              "Installs itself to run at logon or boot and downloads, drops or hides programs.",
               EnumSet.of(PERSISTENCE),
-              EnumSet.of(NETWORK, PROCESS, EXEC_WRITE, HIDDEN_PROCESS)),
+              EnumSet.of(NETWORK, EXEC_WRITE, HIDDEN_PROCESS)),
           rule(
               "targeted-sabotage",
               Scope.PACKAGE,
