@@ -33,6 +33,13 @@ final class HuntPipeline {
   /** Records per batch: large enough that handing batches between threads costs little. */
   static final int BATCH_SIZE = 256;
 
+  /**
+   * Characters of record text per batch at most (one record may pass it): with records near the
+   * line limit (8 MiB), batches of 256 would hold gigabytes; this keeps the text in flight to about
+   * {@code threads * BATCHES_PER_THREAD} MiB plus one record per batch.
+   */
+  static final int BATCH_CHARS = 1 << 20;
+
   /** Batches in flight per worker thread. */
   static final int BATCHES_PER_THREAD = 4;
 
@@ -139,6 +146,7 @@ final class HuntPipeline {
     private final Consumer<ReadProblem> problems;
     private final LongConsumer bytesRead;
     private List<LogRecord> batch = new ArrayList<>(BATCH_SIZE);
+    private long batchChars;
     volatile boolean cancelled;
 
     ReaderSink(
@@ -162,7 +170,8 @@ final class HuntPipeline {
         throw new CancellationException("hunt stopped");
       }
       batch.add(record);
-      if (batch.size() >= BATCH_SIZE) {
+      batchChars += record.text().length();
+      if (batch.size() >= BATCH_SIZE || batchChars >= BATCH_CHARS) {
         flush();
       }
     }
@@ -183,6 +192,7 @@ final class HuntPipeline {
       }
       List<LogRecord> full = batch;
       batch = new ArrayList<>(BATCH_SIZE);
+      batchChars = 0;
       Future<BatchResult> result = workers.submit(() -> match(full));
       try {
         inOrder.put(result);
