@@ -26,8 +26,9 @@ import java.util.function.LongConsumer;
  * Hunt's threads: one reader thread reads records into batches; N worker threads parse and match a
  * batch each; the calling thread takes the batches' results <em>in the order they were read</em>
  * and hands their detections on. So output is in input order whatever the thread count, and memory
- * is bounded: at most {@code threads * BATCHES_PER_THREAD + 1} batches are in flight, and the
- * reader waits when the writer falls behind.
+ * is bounded: at most {@code threads * BATCHES_PER_THREAD + 1} batches (each of at most {@value
+ * #BATCH_SIZE} records or about {@value #BATCH_CHARS} characters) are in flight, and the reader
+ * waits when the writer falls behind.
  */
 final class HuntPipeline {
   /** Records per batch: large enough that handing batches between threads costs little. */
