@@ -16,6 +16,10 @@ final class KeywordIndex {
   private static final int ALPHABET = 128;
 
   private final Map<String, Integer> ids = new HashMap<>();
+  // Characters that occur in some needle get their own class (1..k-1); every other character is
+  // class 0 and always leads back to the root, so the table has k columns instead of 128.
+  private final int[] classOf = new int[ALPHABET];
+  private int classes;
   private int[] delta;
   private int[][] out;
 
@@ -37,7 +41,21 @@ final class KeywordIndex {
     return ids.size();
   }
 
+  /** Automaton states × character classes: the table's size in ints. */
+  int tableSize() {
+    return delta == null ? 0 : delta.length;
+  }
+
   void build() {
+    classes = 1;
+    for (String needle : ids.keySet()) {
+      for (int i = 0; i < needle.length(); i++) {
+        char c = needle.charAt(i);
+        if (classOf[c] == 0) {
+          classOf[c] = classes++;
+        }
+      }
+    }
     List<int[]> next = new ArrayList<>();
     List<List<Integer>> outputs = new ArrayList<>();
     next.add(newRow());
@@ -45,7 +63,7 @@ final class KeywordIndex {
     for (Map.Entry<String, Integer> e : ids.entrySet()) {
       int s = 0;
       for (int i = 0; i < e.getKey().length(); i++) {
-        char c = e.getKey().charAt(i);
+        int c = classOf[e.getKey().charAt(i)];
         if (next.get(s)[c] < 0) {
           next.get(s)[c] = next.size();
           next.add(newRow());
@@ -57,9 +75,10 @@ final class KeywordIndex {
     }
     int n = next.size();
     int[] fail = new int[n];
-    delta = new int[n * ALPHABET];
+    int k = classes;
+    delta = new int[n * k];
     ArrayDeque<Integer> queue = new ArrayDeque<>();
-    for (int c = 0; c < ALPHABET; c++) {
+    for (int c = 0; c < k; c++) {
       int t = next.get(0)[c];
       if (t < 0) {
         delta[c] = 0;
@@ -72,13 +91,13 @@ final class KeywordIndex {
     while (!queue.isEmpty()) {
       int s = queue.poll();
       outputs.get(s).addAll(outputs.get(fail[s]));
-      for (int c = 0; c < ALPHABET; c++) {
+      for (int c = 0; c < k; c++) {
         int t = next.get(s)[c];
         if (t < 0) {
-          delta[s * ALPHABET + c] = delta[fail[s] * ALPHABET + c];
+          delta[s * k + c] = delta[fail[s] * k + c];
         } else {
-          delta[s * ALPHABET + c] = t;
-          fail[t] = delta[fail[s] * ALPHABET + c];
+          delta[s * k + c] = t;
+          fail[t] = delta[fail[s] * k + c];
           queue.add(t);
         }
       }
@@ -90,8 +109,8 @@ final class KeywordIndex {
     }
   }
 
-  private static int[] newRow() {
-    int[] row = new int[ALPHABET];
+  private int[] newRow() {
+    int[] row = new int[classes];
     java.util.Arrays.fill(row, -1);
     return row;
   }
@@ -103,16 +122,17 @@ final class KeywordIndex {
   int[] scan(CharSequence text, int[] found, int stamp, int[] hits) {
     int s = 0;
     int[] d = delta;
+    int k = classes;
     for (int i = 0, n = text.length(); i < n; i++) {
       char c = text.charAt(i);
       if (c >= ALPHABET) {
         s = 0;
         continue;
       }
-      s = d[s * ALPHABET + c];
+      s = d[s * k + classOf[c]];
       int[] o = out[s];
-      for (int k = 0; k < o.length; k++) {
-        int id = o[k];
+      for (int j = 0; j < o.length; j++) {
+        int id = o[j];
         if (found[id] != stamp) {
           found[id] = stamp;
           if (hits[0] + 1 >= hits.length) {
@@ -129,16 +149,17 @@ final class KeywordIndex {
   void scan(CharSequence text, int[] found, int stamp) {
     int s = 0;
     int[] d = delta;
+    int k = classes;
     for (int i = 0, n = text.length(); i < n; i++) {
       char c = text.charAt(i);
       if (c >= ALPHABET) {
         s = 0;
         continue;
       }
-      s = d[s * ALPHABET + c];
+      s = d[s * k + classOf[c]];
       int[] o = out[s];
-      for (int k = 0; k < o.length; k++) {
-        found[o[k]] = stamp;
+      for (int j = 0; j < o.length; j++) {
+        found[o[j]] = stamp;
       }
     }
   }
