@@ -303,23 +303,27 @@ public final class AdvisoryDatabase {
         continue;
       }
       String key = normalize(ecosystem, name);
-      boolean hit = false;
+      Advisory.Affected hit = null;
       for (Advisory.Affected x : a.affected()) {
         if (normalize(ecosystem, x.name()).equals(key) && Matching.affects(ecosystem, x, version)) {
-          hit = true;
+          hit = x;
           break;
         }
       }
-      if (hit) {
+      if (hit != null) {
         seen.add(a.id());
-        out.add(finding(a, name, version));
+        String fixed =
+            a.kind() == AdvisoryKind.VULNERABILITY && !version.isEmpty()
+                ? Matching.firstFixedAfter(ecosystem, hit, version).orElse("")
+                : "";
+        out.add(finding(a, name, version, fixed));
       }
     }
     out.sort(Comparator.comparing(Finding::severity).reversed());
     return out;
   }
 
-  private static Finding finding(Advisory a, String name, String version) {
+  private static Finding finding(Advisory a, String name, String version, String fixed) {
     boolean mal = a.kind() == AdvisoryKind.MALICIOUS;
     StringBuilder ev = new StringBuilder(a.id());
     ev.append(": ")
@@ -328,6 +332,7 @@ public final class AdvisoryDatabase {
     ev.append(" (")
         .append(name)
         .append(version.isEmpty() ? ", every version" : " " + version)
+        .append(fixed.isEmpty() ? "" : ", fixed in " + fixed)
         .append(')');
     if (!a.aliases().isEmpty()) {
       ev.append(" aliases ").append(String.join(", ", a.aliases()));

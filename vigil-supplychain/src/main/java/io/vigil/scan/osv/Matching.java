@@ -117,4 +117,20 @@ final class Matching {
     }
     return affected;
   }
+
+  /** The lowest {@code fixed} version above {@code version} in the entry's ranges, if any. */
+  static Optional<String> firstFixedAfter(Ecosystem eco, Advisory.Affected a, String version) {
+    String best = null;
+    for (Advisory.Range r : a.ranges()) {
+      Cmp cmp = new Cmp(eco, r.type().equals("SEMVER"));
+      for (Advisory.Event e : r.events()) {
+        if (e.kind().equals("fixed")
+            && cmp.compare(e.version(), version).orElse(0) > 0
+            && (best == null || cmp.compare(e.version(), best).orElse(0) < 0)) {
+          best = e.version();
+        }
+      }
+    }
+    return Optional.ofNullable(best);
+  }
 }
