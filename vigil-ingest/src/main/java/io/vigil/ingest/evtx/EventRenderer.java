@@ -5,6 +5,7 @@ import io.vigil.ingest.evtx.XmlNode.Attribute;
 import io.vigil.ingest.evtx.XmlNode.Element;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,6 +24,9 @@ final class EventRenderer {
   private final StringBuilder json = new StringBuilder(2048);
   private final StringBuilder path = new StringBuilder(128);
   private final StringBuilder text = new StringBuilder(256);
+  private static final int MAX_CACHED_NAMES = 4096;
+
+  private final Map<String, String> lowerCase = new HashMap<>();
   private final int maxDepth;
   private final int maxChars;
   private Event.Builder event;
@@ -75,8 +79,26 @@ final class EventRenderer {
     if (mark > 0) {
       path.append('.');
     }
-    path.append(segment);
+    path.append(lower(segment));
     return mark;
+  }
+
+  /**
+   * A path segment in lower case. Event fields are case-insensitive and stored lower-cased; handing
+   * the builder lower-case paths spares it a copy per field. Names repeat in every record, so their
+   * lower-case forms are cached (the cache is cleared when it grows past a bound, for hostile
+   * inputs with endless distinct names).
+   */
+  private String lower(String segment) {
+    String cached = lowerCase.get(segment);
+    if (cached == null) {
+      if (lowerCase.size() >= MAX_CACHED_NAMES) {
+        lowerCase.clear();
+      }
+      cached = segment.toLowerCase(Locale.ROOT);
+      lowerCase.put(segment, cached);
+    }
+    return cached;
   }
 
   private void pop(int mark) {
