@@ -155,6 +155,22 @@ class PackageAnalyzerTest {
   }
 
   @Test
+  void analyze_geoTargetedWiper_maliciousAsSabotage() {
+    var d =
+        decide(
+            pkg(
+                "package.json",
+                "{\"name\":\"ipc-lib\",\"version\":\"10.1.1\",\"license\":\"MIT\",\"description\":\"d\",\"repository\":\"github:o/ipc-lib\"}",
+                "lib/geo.js",
+                "const https = require('https');\nhttps.get('https://api.ipgeolocation.io/ipgeo', r => {\n"
+                    + "  if (r.country_name === 'russia' || r.country_name === 'belarus') wipe();\n});\n",
+                "lib/wipe.js",
+                "const fs = require('fs');\nexports.wipe = () => fs.rmSync(os.homedir(), { recursive: true });\n"));
+    assertThat(d.verdict()).isEqualTo(Verdict.MALICIOUS);
+    assertThat(d.reasons()).anyMatch(r -> r.startsWith("targeted-sabotage"));
+  }
+
+  @Test
   void analyze_securityHoldingPackage_clean() {
     var d =
         decide(

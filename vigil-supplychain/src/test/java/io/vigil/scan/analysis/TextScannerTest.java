@@ -36,6 +36,13 @@ class TextScannerTest {
   }
 
   @Test
+  void scan_builtinsExecOfImportedDecoder_decodedExecution() {
+    String code =
+        "__import__('builtins').exec(__import__('builtins').compile(__import__('base64').b64decode(\"cHJpbnQoMSk=\"),'<string>','exec'))";
+    assertThat(caps(code, Lang.PY)).contains(Capability.DECODED_EXEC);
+  }
+
+  @Test
   void scan_pythonExecOfPlainString_onlyDynamicCodeNotDecoded() {
     assertThat(caps("exec(compile(source, 'x', 'exec'))", Lang.PY))
         .doesNotContain(Capability.DECODED_EXEC);
