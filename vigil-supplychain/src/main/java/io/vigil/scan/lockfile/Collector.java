@@ -94,6 +94,19 @@ final class Collector {
 
   // ---- JSON -------------------------------------------------------------------------------
 
+  private static final Map<Integer, JsonFactory> FACTORIES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A JSON factory enforcing {@code maxNestingDepth}, for streaming readers. */
+  JsonFactory jsonFactory() {
+    return FACTORIES.computeIfAbsent(
+        limits.maxNestingDepth(),
+        d ->
+            JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(d).build())
+                .build());
+  }
+
   private static final Map<Integer, ObjectMapper> MAPPERS =
       new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -1,81 +1,171 @@
 package io.vigil.scan.lockfile;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vigil.scan.Ecosystem;
-import java.util.Map;
+import java.io.IOException;
 
 /**
- * Reads {@code package-lock.json} and {@code npm-shrinkwrap.json}: the {@code packages} map of
- * lockfile versions 2 and 3 (keys {@code node_modules/a/node_modules/b}; {@code name} for aliases;
- * {@code link} entries and workspace folders skipped), or the nested {@code dependencies} of
- * version 1 ({@code npm:real@1.0.0} aliases resolved).
+ * Reads {@code package-lock.json} and {@code npm-shrinkwrap.json} as a stream, so every package
+ * gets its line and a damaged file still yields the packages before the damage: the {@code
+ * packages} map of lockfile versions 2 and 3 (keys {@code node_modules/a/node_modules/b}; {@code
+ * name} for aliases; {@code link} entries and workspace folders skipped), or the nested {@code
+ * dependencies} of version 1 ({@code npm:real@1.0.0} aliases resolved).
  */
 final class NpmLockReader {
   private NpmLockReader() {}
 
-  static String read(String content, Collector c) {
-    JsonNode root = c.json(content, "a package-lock.json written by npm").orElse(null);
-    if (root == null) {
-      return "package-lock.json";
-    }
-    int version = root.path("lockfileVersion").asInt(1);
-    JsonNode packages = root.path("packages");
-    if (version >= 2 && packages.isObject()) {
-      for (Map.Entry<String, JsonNode> e : packages.properties()) {
-        readPackage(e.getKey(), e.getValue(), c);
-      }
-    } else if (root.path("dependencies").isObject()) {
-      readDependencies(root.path("dependencies"), "/dependencies", 1, c);
-    } else if (!packages.isObject()) {
-      c.error(
-          1,
-          "neither \"packages\" nor \"dependencies\" is an object; expected a package-lock.json"
-              + " (lockfileVersion 1, 2 or 3)");
-    }
-    return "package-lock.json v" + version;
+  /** The fields of one package entry that matter. */
+  private static final class Entry {
+    String name = "";
+    String version = "";
+    String resolved = "";
+    String integrity = "";
+    boolean link;
   }
 
-  private static void readPackage(String key, JsonNode pkg, Collector c) {
-    if (key.isEmpty()) {
-      return; // the project itself
-    }
-    String pointer = "/packages/" + Collector.pointer(key);
-    int nm = key.lastIndexOf("node_modules/");
-    if (nm < 0) {
-      return; // a workspace folder: the project's own code
-    }
-    if (!pkg.isObject()) {
+  /** A v1 dependency read completely, added once its whole entry has been read. */
+  private record Pending(String name, int line, Entry entry) {}
+
+  static String read(String content, Collector c) {
+    int version = 0;
+    boolean sawPackages = false;
+    java.util.List<Pending> pending = new java.util.ArrayList<>();
+    try (JsonParser p = c.jsonFactory().createParser(content)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        c.error(
+            1,
+            "expected a JSON object (a package-lock.json written by npm), found "
+                + p.currentToken());
+        return "package-lock.json";
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "lockfileVersion" -> version = p.getValueAsInt(1);
+          case "packages" -> {
+            if (value == JsonToken.START_OBJECT) {
+              sawPackages = true;
+              readPackages(p, c);
+            } else {
+              p.skipChildren();
+            }
+          }
+          case "dependencies" -> {
+            if (value == JsonToken.START_OBJECT && version < 2 && !sawPackages) {
+              readDependencies(p, 1, c, pending);
+            } else {
+              p.skipChildren();
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      String msg = e.getOriginalMessage();
+      if (msg.contains("nesting depth")) {
+        msg = msg + " (setting maxNestingDepth)";
+      }
       c.error(
-          0,
-          "at "
-              + pointer
-              + ": expected an object describing the package, found "
-              + pkg.getNodeType());
-      return;
+          loc == null ? 0 : loc.getLineNr(),
+          "not valid JSON: "
+              + msg
+              + (loc == null ? "" : " at column " + loc.getColumnNr())
+              + "; expected a package-lock.json written by npm (entries before this point were"
+              + " read)");
+    } catch (IOException e) {
+      c.error(0, "could not read: " + e.getMessage());
     }
-    if (pkg.path("link").asBoolean(false)) {
-      return; // a symlink to a workspace folder, listed under its own key
+    for (Pending d : pending) {
+      add(d.name(), d.entry(), d.line(), c);
     }
-    String name = pkg.path("name").asText(key.substring(nm + "node_modules/".length()));
-    String version = pkg.path("version").asText("");
-    String resolved = pkg.path("resolved").asText("");
-    if (notRegistry(resolved)) {
-      c.warn(
-          0,
-          "at "
-              + pointer
-              + ": "
-              + name
-              + " is resolved from "
-              + resolved
-              + ", not the npm registry; Vigil cannot fetch or look it up, scan its source instead");
-      return;
+    return "package-lock.json v" + (version == 0 ? 1 : version);
+  }
+
+  private static int line(JsonParser p) {
+    return p.currentTokenLocation().getLineNr();
+  }
+
+  /** At START_OBJECT of "packages"; returns after its END_OBJECT. */
+  private static void readPackages(JsonParser p, Collector c) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      int line = line(p);
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        c.error(line, "the entry '" + key + "' should be an object describing a package");
+        p.skipChildren();
+        continue;
+      }
+      Entry e = readEntry(p, 0, c, null);
+      int nm = key.lastIndexOf("node_modules/");
+      if (key.isEmpty() || nm < 0 || e.link) {
+        continue; // the project itself, a workspace folder, or a link to one
+      }
+      String name = e.name.isEmpty() ? key.substring(nm + "node_modules/".length()) : e.name;
+      add(name, e, line, c);
     }
-    if (version.isEmpty()) {
-      c.warn(0, "at " + pointer + ": " + name + " has no \"version\"; not checked");
-      c.add(Ecosystem.NPM, name, "", c.at(pointer), "");
-      return;
+  }
+
+  /**
+   * At START_OBJECT of one entry; reads its fields and, for v1 ({@code depth > 0}), its nested
+   * {@code dependencies} into {@code children}. Returns after the entry's END_OBJECT.
+   */
+  private static Entry readEntry(
+      JsonParser p, int depth, Collector c, java.util.List<Pending> children) throws IOException {
+    Entry e = new Entry();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String f = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (f) {
+        case "name" -> e.name = text(p, t);
+        case "version" -> e.version = text(p, t);
+        case "resolved" -> e.resolved = text(p, t);
+        case "integrity" -> e.integrity = text(p, t);
+        case "link" -> e.link = t == JsonToken.VALUE_TRUE;
+        case "dependencies" -> {
+          if (depth > 0 && t == JsonToken.START_OBJECT) {
+            readDependencies(p, depth + 1, c, children);
+          } else {
+            p.skipChildren();
+          }
+        }
+        default -> p.skipChildren();
+      }
     }
+    return e;
+  }
+
+  private static String text(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    p.skipChildren();
+    return "";
+  }
+
+  /** At START_OBJECT of a v1 "dependencies" map; returns after its END_OBJECT. */
+  private static void readDependencies(
+      JsonParser p, int depth, Collector c, java.util.List<Pending> out) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      int line = line(p);
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        c.error(line, "the dependency '" + name + "' should be an object with a \"version\"");
+        p.skipChildren();
+        continue;
+      }
+      java.util.List<Pending> children = new java.util.ArrayList<>();
+      Entry e = readEntry(p, depth, c, children);
+      out.add(new Pending(name, line, e));
+      out.addAll(children);
+    }
+  }
+
+  private static void add(String name, Entry e, int line, Collector c) {
+    String version = e.version;
     if (version.startsWith("npm:")) {
       String real = version.substring(4);
       int at = real.lastIndexOf('@');
@@ -84,60 +174,21 @@ final class NpmLockReader {
         version = real.substring(at + 1);
       }
     }
-    c.add(Ecosystem.NPM, name, version, c.at(pointer), pkg.path("integrity").asText(""));
-  }
-
-  private static void readDependencies(JsonNode deps, String pointer, int depth, Collector c) {
-    if (depth > c.limits.maxNestingDepth()) {
-      c.error(
-          0,
-          "at "
-              + pointer
-              + ": dependencies nested deeper than maxNestingDepth ("
-              + c.limits.maxNestingDepth()
-              + ")");
+    if (notRegistry(e.resolved) || notRegistry(version)) {
+      c.warn(
+          line,
+          name
+              + " comes from "
+              + (notRegistry(version) ? version : e.resolved)
+              + ", not the npm registry; Vigil cannot fetch or look it up, scan its source instead");
       return;
     }
-    for (Map.Entry<String, JsonNode> e : deps.properties()) {
-      String name = e.getKey();
-      JsonNode d = e.getValue();
-      String here = pointer + "/" + Collector.pointer(name);
-      if (!d.isObject()) {
-        c.error(
-            0, "at " + here + ": expected an object with \"version\", found " + d.getNodeType());
-        continue;
-      }
-      String version = d.path("version").asText("");
-      String resolved = d.path("resolved").asText("");
-      if (version.startsWith("npm:")) {
-        String real = version.substring(4);
-        int at = real.lastIndexOf('@');
-        if (at > 0) {
-          name = real.substring(0, at);
-          version = real.substring(at + 1);
-        }
-      }
-      if (notRegistry(resolved) || notRegistry(version)) {
-        c.warn(
-            0,
-            "at "
-                + here
-                + ": "
-                + name
-                + " comes from "
-                + (notRegistry(version) ? version : resolved)
-                + ", not the npm registry; Vigil cannot fetch or look it up, scan its source"
-                + " instead");
-      } else if (version.isEmpty()) {
-        c.warn(0, "at " + here + ": " + name + " has no \"version\"; not checked");
-        c.add(Ecosystem.NPM, name, "", c.at(here), "");
-      } else {
-        c.add(Ecosystem.NPM, name, version, c.at(here), d.path("integrity").asText(""));
-      }
-      if (d.path("dependencies").isObject()) {
-        readDependencies(d.path("dependencies"), here + "/dependencies", depth + 1, c);
-      }
+    if (version.isEmpty()) {
+      c.warn(line, name + " has no \"version\"; not checked");
+      c.add(Ecosystem.NPM, name, "", c.at(line), "");
+      return;
     }
+    c.add(Ecosystem.NPM, name, version, c.at(line), e.integrity);
   }
 
   /** A source that is not the registry: local files, git, other URLs than registry tarballs. */
