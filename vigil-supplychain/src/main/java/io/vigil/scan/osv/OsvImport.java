@@ -119,13 +119,18 @@ public final class OsvImport {
     AdvisoryDatabase.checkFormat(dataDir);
     Parsed parsed = parseAll(source, limits);
     Map<Ecosystem, Map<String, AdvisoryDatabase.StoreLine>> store = new EnumMap<>(Ecosystem.class);
+    List<String> damaged = new ArrayList<>();
     for (Ecosystem e : Ecosystem.values()) {
       Map<String, AdvisoryDatabase.StoreLine> m = new LinkedHashMap<>();
-      for (AdvisoryDatabase.StoreLine l :
-          AdvisoryDatabase.readStoreLines(dataDir, e, new ArrayList<>())) {
+      for (AdvisoryDatabase.StoreLine l : AdvisoryDatabase.readStoreLines(dataDir, e, damaged)) {
         m.put(l.id(), l);
       }
       store.put(e, m);
+    }
+    for (String d : damaged) {
+      int sep = d.indexOf(": ");
+      parsed.problems.add(
+          new Problem(sep > 0 ? d.substring(0, sep) : dataDir.toString(), d.substring(sep + 2)));
     }
     for (Advisory a : parsed.advisories) {
       store
