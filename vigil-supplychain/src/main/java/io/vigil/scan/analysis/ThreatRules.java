@@ -50,7 +50,12 @@ final class ThreatRules {
     /** All groups in code that runs at install (lifecycle scripts, setup.py and what they load). */
     INSTALL,
     /** All groups anywhere in the package. */
-    PACKAGE
+    PACKAGE,
+    /**
+     * All groups in the install script itself ({@code setup.py}, {@code .pth}), without the
+     * package modules it imports: a Python install script has no business downloading anything.
+     */
+    SETUP_SCRIPT
   }
 
   /** A threat: every group in {@code allOf} must be met by at least one capability in scope. */
@@ -136,6 +141,12 @@ final class ThreatRules {
               EnumSet.of(DESTRUCTIVE),
               EnumSet.of(GEO_TARGET)),
           rule(
+              "setup-script-fetch-and-run",
+              Scope.SETUP_SCRIPT,
+              "The Python install script itself downloads something and runs code or processes.",
+              EnumSet.of(NETWORK),
+              EnumSet.of(PROCESS, DYNAMIC_CODE, HIDDEN_PROCESS, EXEC_WRITE)),
+          rule(
               "install-time-download-and-run",
               Scope.INSTALL,
               "Code that runs at install pipes a download into an interpreter.",
@@ -210,6 +221,17 @@ final class ThreatRules {
                         first.why()));
           }
         }
+        case SETUP_SCRIPT -> {
+          Finding first = null;
+          for (var e : perFile.entrySet()) {
+            if (isSetupScript(e.getKey()) && first == null) {
+              first = match(rule, e.getValue());
+            }
+          }
+          if (first != null) {
+            threats.add(first);
+          }
+        }
         case INSTALL -> {
           Finding f = match(rule, install);
           if (f != null) {
@@ -246,7 +268,9 @@ final class ThreatRules {
       }
       drivers.add(best);
     }
-    if (rule.scope() == Scope.FILE && rule.allOf().size() > 1 && !near(rule, caps)) {
+    if ((rule.scope() == Scope.FILE || rule.scope() == Scope.SETUP_SCRIPT)
+        && rule.allOf().size() > 1
+        && !near(rule, caps)) {
       return null;
     }
     StringBuilder ev = new StringBuilder();
@@ -270,6 +294,10 @@ final class ThreatRules {
         anchor.line(),
         TextScanner.clip(ev.toString()),
         rule.why());
+  }
+
+  static boolean isSetupScript(String path) {
+    return path.equals("setup.py") || path.endsWith(".pth");
   }
 
   /** Characters within which the signals of a rule must lie in a bundled file. */

