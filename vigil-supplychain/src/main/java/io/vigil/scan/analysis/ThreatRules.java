@@ -52,8 +52,8 @@ final class ThreatRules {
     /** All groups anywhere in the package. */
     PACKAGE,
     /**
-     * All groups in the install script itself ({@code setup.py}, {@code .pth}), without the
-     * package modules it imports: a Python install script has no business downloading anything.
+     * All groups in the install script itself ({@code setup.py}, {@code .pth}), without the package
+     * modules it imports: a Python install script has no business downloading anything.
      */
     SETUP_SCRIPT
   }

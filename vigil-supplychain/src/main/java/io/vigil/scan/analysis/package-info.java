@@ -12,8 +12,8 @@
  *
  * <p>A capability alone is never malware. {@code ThreatRules} is the one place that says which
  * combinations are: each rule is "one of these capabilities and one of those", evaluated per file,
- * over install-time code, or over the whole package, and its finding names the signals that made
- * it hold. {@link io.vigil.scan.analysis.Verdicts} then gives the verdict (malicious when a threat
+ * over install-time code, or over the whole package, and its finding names the signals that made it
+ * hold. {@link io.vigil.scan.analysis.Verdicts} then gives the verdict (malicious when a threat
  * rule held, suspicious on any other high finding) and the five scores.
  */
 package io.vigil.scan.analysis;
