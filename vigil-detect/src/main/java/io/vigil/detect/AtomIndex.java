@@ -111,6 +111,20 @@ final class AtomIndex {
     return count;
   }
 
+  /** For measurements: indexed fields and the ints held by their substring automata. */
+  String stats() {
+    long ints = 0;
+    for (FieldTables ft : tables) {
+      ints += ft.contains == null ? 0 : ft.contains.tableSize();
+    }
+    return count
+        + " atoms over "
+        + tables.size()
+        + " indexed fields; automata "
+        + ints * 4 / 1024
+        + " KiB";
+  }
+
   /** The atoms a rule needs (one must hold), or null when the rule has none. */
   Atom[] atomsOf(Cond cond) {
     List<Cond.FieldMatch> need = necessary(cond);
@@ -128,12 +142,8 @@ final class AtomIndex {
 
   private Atom register(Cond.FieldMatch f) {
     int id = count++;
-    boolean indexable = !f.all() && !f.neq() && !f.acceptsMissing();
-    List<ValueTest.Str> strs = new ArrayList<>();
-    for (ValueTest t : f.tests()) {
-      indexable &= flatten(t, strs);
-    }
-    if (!indexable) {
+    List<ValueTest.Str> strs = keys(f);
+    if (strs == null) {
       return new Atom(id, f, false);
     }
     FieldTables ft = byField.computeIfAbsent(f.field(), FieldTables::new);
@@ -150,6 +160,39 @@ final class AtomIndex {
     return new Atom(id, f, true);
   }
 
+  /**
+   * The string tests under which an atom is indexed: when none of them holds for the field's value,
+   * the atom cannot hold. For a plain OR of tests, all of them (exact). With {@code all}, one test
+   * suffices (each must hold), the one with the longest needle. Wildcard patterns in the middle are
+   * indexed by their longest literal part as a substring. Null when the atom cannot be indexed
+   * (cased, regex, numeric comparisons, …).
+   */
+  static List<ValueTest.Str> keys(Cond.FieldMatch f) {
+    if (f.neq() || f.acceptsMissing()) {
+      return null;
+    }
+    List<ValueTest.Str> best = null;
+    int bestLength = -1;
+    List<ValueTest.Str> union = new ArrayList<>();
+    for (ValueTest t : f.tests()) {
+      List<ValueTest.Str> strs = new ArrayList<>();
+      boolean ok = flatten(t, strs);
+      if (!f.all()) {
+        if (!ok) {
+          return null;
+        }
+        union.addAll(strs);
+      } else if (ok) {
+        int shortest = strs.stream().mapToInt(x -> x.needle().length()).min().orElse(0);
+        if (shortest > bestLength) {
+          best = strs;
+          bestLength = shortest;
+        }
+      }
+    }
+    return f.all() ? best : union;
+  }
+
   /** Collects the plain string tests of a value test; false when it has any other kind. */
   private static boolean flatten(ValueTest t, List<ValueTest.Str> out) {
     if (t instanceof ValueTest.AnyOf any) {
@@ -159,8 +202,15 @@ final class AtomIndex {
       }
       return ok;
     }
-    if (!(t instanceof ValueTest.Str s) || s.cased() || s.kind() == ValueTest.Str.Kind.GLOB) {
+    if (!(t instanceof ValueTest.Str s) || s.cased()) {
       return false;
+    }
+    if (s.kind() == ValueTest.Str.Kind.GLOB) {
+      String literal = RuleSet.longestLiteral(s.needle());
+      if (literal.length() < 3) {
+        return false;
+      }
+      s = ValueTest.Str.of(Pattern.literal(literal).contains(), false);
     }
     if (s.needle().isEmpty()) {
       return false;
@@ -275,12 +325,7 @@ final class AtomIndex {
           }
           int score = s.size();
           for (Cond.FieldMatch f : s) {
-            List<ValueTest.Str> ignored = new ArrayList<>();
-            boolean ok = !f.all();
-            for (ValueTest t : f.tests()) {
-              ok &= flatten(t, ignored);
-            }
-            if (!ok) {
+            if (keys(f) == null) {
               score += 1000;
             }
           }

@@ -5,22 +5,24 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * All case-insensitive substring keywords of a rule set in one Aho–Corasick automaton over ASCII,
- * so that keyword (field-less) search scans each event's text once instead of once per keyword.
- * Keywords with non-ASCII characters stay out and are tested one by one.
+ * Many lower-case substring needles in one Aho–Corasick automaton over ASCII, so that a text is
+ * scanned once for all of them. The trie is sparse (sorted child keys per state, failure links),
+ * which keeps tens of thousands of needle characters in a few MiB; the root's transitions are a
+ * dense table. Needles with non-ASCII characters or NUL are refused (id -1) and tested one by one.
  */
 final class KeywordIndex {
   private static final int[] NONE = new int[0];
+  private static final char[] NO_KEYS = new char[0];
   private static final int ALPHABET = 128;
 
   private final Map<String, Integer> ids = new HashMap<>();
-  // Characters that occur in some needle get their own class (1..k-1); every other character is
-  // class 0 and always leads back to the root, so the table has k columns instead of 128.
-  private final int[] classOf = new int[ALPHABET];
-  private int classes;
-  private int[] delta;
+  private final int[] rootNext = new int[ALPHABET];
+  private char[][] keys;
+  private int[][] kids;
+  private int[] fail;
   private int[][] out;
 
   /** The id of a needle, adding it while building; -1 when it cannot be indexed. */
@@ -41,65 +43,66 @@ final class KeywordIndex {
     return ids.size();
   }
 
-  /** Automaton states × character classes: the table's size in ints. */
+  /** Approximate size of the automaton in ints, for measurements. */
   int tableSize() {
-    return delta == null ? 0 : delta.length;
+    long n = ALPHABET + (fail == null ? 0 : fail.length * 3L);
+    if (keys != null) {
+      for (char[] k : keys) {
+        n += k.length;
+      }
+    }
+    return (int) Math.min(Integer.MAX_VALUE, n);
   }
 
   void build() {
-    classes = 1;
-    for (String needle : ids.keySet()) {
-      for (int i = 0; i < needle.length(); i++) {
-        char c = needle.charAt(i);
-        if (classOf[c] == 0) {
-          classOf[c] = classes++;
-        }
-      }
-    }
-    List<int[]> next = new ArrayList<>();
+    List<TreeMap<Character, Integer>> children = new ArrayList<>();
     List<List<Integer>> outputs = new ArrayList<>();
-    next.add(newRow());
+    children.add(new TreeMap<>());
     outputs.add(new ArrayList<>());
     for (Map.Entry<String, Integer> e : ids.entrySet()) {
       int s = 0;
       for (int i = 0; i < e.getKey().length(); i++) {
-        int c = classOf[e.getKey().charAt(i)];
-        if (next.get(s)[c] < 0) {
-          next.get(s)[c] = next.size();
-          next.add(newRow());
+        char c = e.getKey().charAt(i);
+        Integer t = children.get(s).get(c);
+        if (t == null) {
+          t = children.size();
+          children.get(s).put(c, t);
+          children.add(new TreeMap<>());
           outputs.add(new ArrayList<>());
         }
-        s = next.get(s)[c];
+        s = t;
       }
       outputs.get(s).add(e.getValue());
     }
-    int n = next.size();
-    int[] fail = new int[n];
-    int k = classes;
-    delta = new int[n * k];
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
-    for (int c = 0; c < k; c++) {
-      int t = next.get(0)[c];
-      if (t < 0) {
-        delta[c] = 0;
-      } else {
-        delta[c] = t;
-        fail[t] = 0;
-        queue.add(t);
+    int n = children.size();
+    keys = new char[n][];
+    kids = new int[n][];
+    for (int s = 0; s < n; s++) {
+      TreeMap<Character, Integer> m = children.get(s);
+      keys[s] = m.isEmpty() ? NO_KEYS : new char[m.size()];
+      kids[s] = m.isEmpty() ? NONE : new int[m.size()];
+      int i = 0;
+      for (Map.Entry<Character, Integer> e : m.entrySet()) {
+        keys[s][i] = e.getKey();
+        kids[s][i++] = e.getValue();
       }
+    }
+    for (int c = 0; c < ALPHABET; c++) {
+      rootNext[c] = child(0, (char) c) < 0 ? 0 : child(0, (char) c);
+    }
+    fail = new int[n];
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    for (int t : kids[0]) {
+      fail[t] = 0;
+      queue.add(t);
     }
     while (!queue.isEmpty()) {
       int s = queue.poll();
       outputs.get(s).addAll(outputs.get(fail[s]));
-      for (int c = 0; c < k; c++) {
-        int t = next.get(s)[c];
-        if (t < 0) {
-          delta[s * k + c] = delta[fail[s] * k + c];
-        } else {
-          delta[s * k + c] = t;
-          fail[t] = delta[fail[s] * k + c];
-          queue.add(t);
-        }
+      for (int i = 0; i < keys[s].length; i++) {
+        int t = kids[s][i];
+        fail[t] = step(fail[s], keys[s][i]);
+        queue.add(t);
       }
     }
     out = new int[n][];
@@ -109,10 +112,34 @@ final class KeywordIndex {
     }
   }
 
-  private int[] newRow() {
-    int[] row = new int[classes];
-    java.util.Arrays.fill(row, -1);
-    return row;
+  private int child(int s, char c) {
+    char[] k = keys[s];
+    int lo = 0;
+    int hi = k.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      char m = k[mid];
+      if (m < c) {
+        lo = mid + 1;
+      } else if (m > c) {
+        hi = mid - 1;
+      } else {
+        return kids[s][mid];
+      }
+    }
+    return -1;
+  }
+
+  /** The automaton's move from state s on an ASCII character. */
+  private int step(int s, char c) {
+    while (s != 0) {
+      int t = child(s, c);
+      if (t >= 0) {
+        return t;
+      }
+      s = fail[s];
+    }
+    return rootNext[c];
   }
 
   /**
@@ -121,15 +148,13 @@ final class KeywordIndex {
    */
   int[] scan(CharSequence text, int[] found, int stamp, int[] hits) {
     int s = 0;
-    int[] d = delta;
-    int k = classes;
     for (int i = 0, n = text.length(); i < n; i++) {
       char c = text.charAt(i);
       if (c >= ALPHABET) {
         s = 0;
         continue;
       }
-      s = d[s * k + classOf[c]];
+      s = step(s, c);
       int[] o = out[s];
       for (int j = 0; j < o.length; j++) {
         int id = o[j];
@@ -148,15 +173,13 @@ final class KeywordIndex {
   /** Marks {@code found[id] = stamp} for every needle occurring in the lower-case text. */
   void scan(CharSequence text, int[] found, int stamp) {
     int s = 0;
-    int[] d = delta;
-    int k = classes;
     for (int i = 0, n = text.length(); i < n; i++) {
       char c = text.charAt(i);
       if (c >= ALPHABET) {
         s = 0;
         continue;
       }
-      s = d[s * k + classOf[c]];
+      s = step(s, c);
       int[] o = out[s];
       for (int j = 0; j < o.length; j++) {
         found[o[j]] = stamp;

@@ -31,7 +31,9 @@ final class RuleLoader {
     final List<String> filters = new ArrayList<>();
     int index;
     int productId;
-    AtomIndex.Atom[] atoms;
+    // One of these must hold for the rule to fire (null: no such set); see AtomIndex.
+    int[] indexedAtoms;
+    Cond[] directAtoms;
 
     Compiled(
         Rule rule,

@@ -97,7 +97,19 @@ public final class RuleSet {
     }
     this.atoms = new AtomIndex();
     for (RuleLoader.Compiled c : compiled) {
-      c.atoms = atoms.atomsOf(c.cond);
+      AtomIndex.Atom[] as = atoms.atomsOf(c.cond);
+      if (as != null) {
+        c.indexedAtoms =
+            java.util.Arrays.stream(as)
+                .filter(AtomIndex.Atom::indexed)
+                .mapToInt(AtomIndex.Atom::id)
+                .toArray();
+        c.directAtoms =
+            java.util.Arrays.stream(as)
+                .filter(a -> !a.indexed())
+                .map(AtomIndex.Atom::cond)
+                .toArray(Cond[]::new);
+      }
     }
     atoms.build();
     this.rulesBySlot = new int[bySlot.size()][];
@@ -347,7 +359,7 @@ public final class RuleSet {
         if (g.gate == null && claimed >= 0 && c.productId != claimed) {
           continue;
         }
-        if (prefilter && c.atoms != null && !anyAtom(c.atoms, atomBits, ctx)) {
+        if (prefilter && c.indexedAtoms != null && !anyAtom(c, atomBits, ctx)) {
           continue;
         }
         if (c.cond.eval(ctx)) {
@@ -362,10 +374,15 @@ public final class RuleSet {
     return out == NONE ? NONE : Collections.unmodifiableList(out);
   }
 
-  private static boolean anyAtom(AtomIndex.Atom[] as, long[] bits, MatchContext ctx) {
-    for (AtomIndex.Atom a : as) {
-      int id = a.id();
-      if (a.indexed() ? (bits[id >>> 6] & (1L << id)) != 0 : a.cond().eval(ctx)) {
+  /** Whether one of the rule's atoms holds: indexed ones from the bit set, then the others. */
+  private static boolean anyAtom(RuleLoader.Compiled c, long[] bits, MatchContext ctx) {
+    for (int id : c.indexedAtoms) {
+      if ((bits[id >>> 6] & (1L << id)) != 0) {
+        return true;
+      }
+    }
+    for (Cond a : c.directAtoms) {
+      if (a.eval(ctx)) {
         return true;
       }
     }
@@ -514,7 +531,11 @@ public final class RuleSet {
         + total[0]
         + " total, "
         + leaves.size()
-        + " distinct"
+        + " distinct; "
+        + atoms.stats()
+        + (keywords == null
+            ? ""
+            : "; keyword automaton " + keywords.tableSize() * 4 / 1024 + " KiB")
         + sample;
   }
 

@@ -46,6 +46,14 @@ class ThroughputTest {
           (cpu.getCurrentThreadCpuTime() - c0) / 1_000_000);
     }
     System.out.println(rules.prefilterStats());
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long before = rt.totalMemory() - rt.freeMemory();
+    rules = null;
+    System.gc();
+    long after = rt.totalMemory() - rt.freeMemory();
+    System.out.printf("heap held by one loaded RuleSet: about %d MiB%n", (before - after) >> 20);
+    rules = RuleSet.load(folders, options).ruleSet();
     List<Path> files;
     try (Stream<Path> s = Files.list(events)) {
       files =
