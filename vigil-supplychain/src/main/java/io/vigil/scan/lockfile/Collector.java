@@ -22,7 +22,6 @@ import java.util.Set;
 final class Collector {
   final String file;
   final LockfileLimits limits;
-  private final Set<PackageRef> seen = new LinkedHashSet<>();
   private final Set<String> keys = new LinkedHashSet<>();
   private final List<PackageRef> packages = new ArrayList<>();
   private final List<LockfileProblem> problems = new ArrayList<>();
@@ -57,7 +56,6 @@ final class Collector {
     }
     keys.add(key);
     PackageRef ref = new PackageRef(e, name, version, source);
-    seen.add(ref);
     packages.add(ref);
     if (digest != null && !digest.isBlank()) {
       integrity.put(ref, digest.trim());

@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -260,9 +259,5 @@ public final class OsvImport {
 
   private static One bad(Problem p) {
     return new One(List.of(), List.of(p), false);
-  }
-
-  static <K, V> Map<K, V> unmodifiable(Map<K, V> m) {
-    return Collections.unmodifiableMap(m);
   }
 }
