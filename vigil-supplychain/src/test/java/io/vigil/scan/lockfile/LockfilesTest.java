@@ -531,6 +531,25 @@ class LockfilesTest {
   }
 
   @Test
+  void read_yamlAliasBomb_refusedWithoutExpanding() throws IOException {
+    StringBuilder y =
+        new StringBuilder("lockfileVersion: '9.0'\na0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 60; i++) {
+      y.append("a").append(i).append(": &a").append(i).append(" [");
+      y.append(("*a" + (i - 1) + ", ").repeat(8)).append("*a").append(i - 1).append("]\n");
+    }
+    Path f = tmp.resolve("pnpm-lock.yaml");
+    Files.writeString(f, y, StandardCharsets.UTF_8);
+    LockfileResult r = Lockfiles.read(f);
+    assertThat(r.packages()).isEmpty();
+    assertThat(problems(r))
+        .singleElement()
+        .asString()
+        .contains("not valid YAML")
+        .contains("aliases");
+  }
+
+  @Test
   void read_includeDeeperThanLimit_namesTheSetting() throws IOException {
     Path f = tmp.resolve("requirements.txt");
     Files.writeString(f, "-r more.txt\n", StandardCharsets.UTF_8);
