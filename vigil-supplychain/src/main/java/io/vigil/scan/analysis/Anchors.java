@@ -86,11 +86,11 @@ final class Anchors {
     return row;
   }
 
-  void scan(CharSequence text, Hit hit) {
+  void scan(char[] text, Hit hit) {
     int state = 0;
-    int len = text.length();
+    int len = text.length;
     for (int i = 0; i < len; i++) {
-      int c = text.charAt(i);
+      int c = text[i];
       if (c >= 'A' && c <= 'Z') {
         c += 32;
       } else if (c >= ALPHABET) {

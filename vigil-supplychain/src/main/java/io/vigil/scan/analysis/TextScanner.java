@@ -101,18 +101,24 @@ final class TextScanner {
 
   private static void scan(
       String file, String text, Lang lang, int depth, int baseLine, List<Signal> out) {
-    Lines lines = new Lines(text, baseLine);
+    char[] cs = text.toCharArray();
+    Lines lines = new Lines(text, cs, baseLine);
     String prefix = depth == 0 ? "" : "[decoded] ";
-    matchRules(file, text, lang, lines, prefix, out);
+    matchRules(file, text, cs, lang, lines, prefix, out);
     if (lang == Lang.JS || lang == Lang.PY || lang == Lang.SHELL) {
-      char[] cs = text.toCharArray();
       structural(file, text, cs, lang, lines, prefix, out);
       decodeStrings(file, text, cs, lang, lines, depth, out);
     }
   }
 
   private static void matchRules(
-      String file, String text, Lang lang, Lines lines, String prefix, List<Signal> out) {
+      String file,
+      String text,
+      char[] cs,
+      Lang lang,
+      Lines lines,
+      String prefix,
+      List<Signal> out) {
     int n = RULES.size();
     int[] attempts = new int[n];
     int[] firstAt = new int[n];
@@ -128,7 +134,7 @@ final class TextScanner {
       applies[r] = RULES.get(r).langs().contains(lang);
     }
     ANCHORS.scan(
-        text,
+        cs,
         (anchor, start) -> {
           for (int r : RULES_BY_ANCHOR[anchor]) {
             if (!applies[r] || attempts[r] >= MAX_ATTEMPTS_PER_RULE) {
@@ -698,26 +704,28 @@ final class TextScanner {
   /** Line starts of a text, for offsets to 1-based line numbers. */
   static final class Lines {
     private final String text;
+    private final char[] cs;
     private final int base;
     private int[] starts;
 
-    Lines(String text, int base) {
+    Lines(String text, char[] cs, int base) {
       this.text = text;
+      this.cs = cs;
       this.base = base;
     }
 
     int lineOf(int offset) {
       if (starts == null) {
         int count = 1;
-        for (int i = 0; i < text.length(); i++) {
-          if (text.charAt(i) == '\n') {
+        for (char c : cs) {
+          if (c == '\n') {
             count++;
           }
         }
         starts = new int[count];
         int k = 1;
-        for (int i = 0; i < text.length(); i++) {
-          if (text.charAt(i) == '\n') {
+        for (int i = 0; i < cs.length; i++) {
+          if (cs[i] == '\n') {
             starts[k++] = i + 1;
           }
         }
@@ -729,8 +737,8 @@ final class TextScanner {
     /** The start of the line holding offset, looking back at most 400 characters. */
     int startOf(int offset) {
       int stop = Math.max(0, offset - 400);
-      for (int i = Math.min(offset, text.length()) - 1; i >= stop; i--) {
-        if (text.charAt(i) == '\n') {
+      for (int i = Math.min(offset, cs.length) - 1; i >= stop; i--) {
+        if (cs[i] == '\n') {
           return i + 1;
         }
       }
@@ -741,7 +749,7 @@ final class TextScanner {
     int endOf(int offset) {
       int stop = Math.min(text.length(), offset + 400);
       for (int i = offset; i < stop; i++) {
-        if (text.charAt(i) == '\n') {
+        if (cs[i] == '\n') {
           return i;
         }
       }
