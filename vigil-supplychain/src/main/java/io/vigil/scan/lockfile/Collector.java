@@ -148,6 +148,82 @@ final class Collector {
     }
   }
 
+  /**
+   * The line where each JSON object starts, keyed by its JSON pointer (for a member, the line of
+   * its name), for readers that work on a tree but want {@code file:line} sources. Malformed JSON
+   * yields what was seen before the damage (the tree reader reports the error).
+   */
+  Map<String, Integer> objectLines(String content) {
+    Map<String, Integer> out = new java.util.HashMap<>();
+    int cap = limits.maxEntries() * 4;
+    java.util.ArrayDeque<String> path = new java.util.ArrayDeque<>();
+    java.util.ArrayDeque<int[]> index = new java.util.ArrayDeque<>(); // array element counters
+    try (com.fasterxml.jackson.core.JsonParser p = jsonFactory().createParser(content)) {
+      String pendingName = null;
+      int pendingLine = 0;
+      com.fasterxml.jackson.core.JsonToken t;
+      while ((t = p.nextToken()) != null && out.size() < cap) {
+        switch (t) {
+          case FIELD_NAME -> {
+            pendingName = p.currentName();
+            pendingLine = p.currentTokenLocation().getLineNr();
+          }
+          case START_OBJECT, START_ARRAY -> {
+            String seg;
+            int line;
+            if (pendingName != null) {
+              seg = pendingName;
+              line = pendingLine;
+            } else if (!index.isEmpty() && index.peek()[0] >= 0) {
+              seg = Integer.toString(index.peek()[0]++);
+              line = p.currentTokenLocation().getLineNr();
+            } else {
+              seg = null;
+              line = p.currentTokenLocation().getLineNr();
+            }
+            pendingName = null;
+            if (seg != null) {
+              path.addLast(pointer(seg));
+            }
+            if (t == com.fasterxml.jackson.core.JsonToken.START_OBJECT && seg != null) {
+              out.put("/" + String.join("/", path), line);
+            }
+            index.push(
+                new int[] {
+                  t == com.fasterxml.jackson.core.JsonToken.START_ARRAY ? 0 : -1,
+                  seg == null ? 0 : 1
+                });
+          }
+          case END_OBJECT, END_ARRAY -> {
+            int[] top = index.pop();
+            if (top[1] == 1) {
+              path.removeLast();
+            }
+          }
+          default -> {
+            if (pendingName != null) {
+              pendingName = null;
+            } else if (!index.isEmpty() && index.peek()[0] >= 0) {
+              index.peek()[0]++;
+            }
+          }
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // the tree reader reports malformed JSON with its line
+    }
+    return out;
+  }
+
+  /**
+   * {@code file:line} when the object at {@code pointer} has a known line, else {@code
+   * file#pointer}.
+   */
+  String at(Map<String, Integer> lines, String pointer) {
+    Integer line = lines.get(pointer);
+    return line == null ? at(pointer) : at(line);
+  }
+
   /** Escapes one JSON-pointer segment (RFC 6901). */
   static String pointer(String segment) {
     return segment.replace("~", "~0").replace("/", "~1");

@@ -29,7 +29,8 @@ final class CycloneDxReader {
           "\"bomFormat\" is '" + root.path("bomFormat").asText("") + "'; expected \"CycloneDX\"");
     }
     Map<String, Integer> otherTypes = new TreeMap<>();
-    walk(root.path("components"), "/components", 1, c, otherTypes);
+    Map<String, Integer> lines = c.objectLines(content);
+    walk(root.path("components"), "/components", 1, c, otherTypes, lines);
     if (!otherTypes.isEmpty()) {
       c.warn(0, "components of ecosystems Vigil does not scan were skipped: " + otherTypes);
     }
@@ -37,7 +38,12 @@ final class CycloneDxReader {
   }
 
   private static void walk(
-      JsonNode comps, String pointer, int depth, Collector c, Map<String, Integer> other) {
+      JsonNode comps,
+      String pointer,
+      int depth,
+      Collector c,
+      Map<String, Integer> other,
+      Map<String, Integer> lines) {
     if (depth > c.limits.maxNestingDepth()) {
       c.error(0, "at " + pointer + ": components nested deeper than maxNestingDepth");
       return;
@@ -45,11 +51,12 @@ final class CycloneDxReader {
     int i = 0;
     for (JsonNode comp : comps) {
       String here = pointer + "/" + i++;
+      int line = lines.getOrDefault(here, 0);
       String purl = comp.path("purl").asText("");
       if (purl.isEmpty()) {
         if (!comp.path("components").isArray()) {
           c.warn(
-              0,
+              line,
               "at "
                   + here
                   + ": component '"
@@ -60,7 +67,7 @@ final class CycloneDxReader {
         Purl p = Purl.parse(purl);
         if (p == null) {
           c.error(
-              0,
+              line,
               "at "
                   + here
                   + ": '"
@@ -82,13 +89,13 @@ final class CycloneDxReader {
             }
           }
           if (p.version.isEmpty()) {
-            c.warn(0, "at " + here + ": " + p.name + " has no version in its purl; not checked");
+            c.warn(line, "at " + here + ": " + p.name + " has no version in its purl; not checked");
           }
-          c.add(p.ecosystem, p.name, p.version, c.at(here), String.join(" ", digests));
+          c.add(p.ecosystem, p.name, p.version, c.at(lines, here), String.join(" ", digests));
         }
       }
       if (comp.path("components").isArray()) {
-        walk(comp.path("components"), here + "/components", depth + 1, c, other);
+        walk(comp.path("components"), here + "/components", depth + 1, c, other, lines);
       }
     }
   }

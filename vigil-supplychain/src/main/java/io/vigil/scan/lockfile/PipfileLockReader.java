@@ -22,14 +22,16 @@ final class PipfileLockReader {
     if (!root.has("default") && !root.has("develop")) {
       c.error(1, "neither \"default\" nor \"develop\" is present; expected a Pipfile.lock");
     }
+    Map<String, Integer> lines = c.objectLines(content);
     for (String section : List.of("default", "develop")) {
       for (Map.Entry<String, JsonNode> e : root.path(section).properties()) {
         String name = e.getKey();
         JsonNode p = e.getValue();
         String pointer = "/" + section + "/" + Collector.pointer(name);
+        int line = lines.getOrDefault(pointer, 0);
         if (p.has("git") || p.has("path") || p.has("file") || p.path("editable").asBoolean(false)) {
           c.warn(
-              0,
+              line,
               "at "
                   + pointer
                   + ": "
@@ -41,19 +43,19 @@ final class PipfileLockReader {
         String pinned = RequirementsReader.pinned(spec);
         if (pinned == null) {
           c.warn(
-              0,
+              line,
               "at "
                   + pointer
                   + ": "
                   + name
                   + (spec.isEmpty() ? " has no version" : " is not pinned ('" + spec + "')")
                   + "; not checked");
-          c.add(Ecosystem.PYPI, name, "", c.at(pointer), "");
+          c.add(Ecosystem.PYPI, name, "", c.at(lines, pointer), "");
           continue;
         }
         List<String> hashes = new ArrayList<>();
         p.path("hashes").forEach(h -> hashes.add(h.asText()));
-        c.add(Ecosystem.PYPI, name, pinned, c.at(pointer), String.join(" ", hashes));
+        c.add(Ecosystem.PYPI, name, pinned, c.at(lines, pointer), String.join(" ", hashes));
       }
     }
     return "Pipfile.lock";
