@@ -29,6 +29,18 @@ final class MatchContext {
   private int scanStamp;
   private long[] atomBits = new long[0];
 
+  private long[] readyBits = new long[0];
+
+  /** A cleared bit set of the given number of words, for the rules ready to evaluate. */
+  long[] readyBits(int words) {
+    if (readyBits.length != words) {
+      readyBits = new long[words];
+    } else {
+      java.util.Arrays.fill(readyBits, 0L);
+    }
+    return readyBits;
+  }
+
   /** A cleared bit set for the atoms of one event. */
   long[] atomBits(int atoms) {
     int words = (atoms + 63) >>> 6;

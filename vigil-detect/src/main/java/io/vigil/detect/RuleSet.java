@@ -30,7 +30,7 @@ public final class RuleSet {
       ThreadLocal.withInitial(MatchContext::new);
 
   /** Rules sharing one log-source gate (null gate: always evaluated). */
-  private record Group(Cond gate, String description, RuleLoader.Compiled[] rules) {}
+  private record Group(Cond gate, String description, RuleLoader.Compiled[] rules, int[] ids) {}
 
   private final FieldSchema schema;
   private final List<Rule> rules;
@@ -44,6 +44,14 @@ public final class RuleSet {
   // evaluate); rulesBySlot lists, per schema slot, the rules that need it.
   private final int[][] rulesBySlot;
   private final boolean[] always;
+  // Per rule, as bit sets over rule indexes: no atom set (passes the value prefilter), some atoms
+  // that are evaluated directly; and per atom, the rules that list it.
+  private final long[] noAtoms;
+  private final long[] alwaysBits;
+  private final long[] hasDirect;
+  private final int[][] rulesByAtom;
+  private final int[] productOf;
+  private final RuleLoader.Compiled[] byIndex;
   private final int ruleCount;
   private final AtomIndex atoms;
   // Products whose mapping says which events are theirs (e.g. Windows event logs): rules without a
@@ -96,9 +104,23 @@ public final class RuleSet {
       }
     }
     this.atoms = new AtomIndex();
+    int words = (ruleCount + 63) >>> 6;
+    this.noAtoms = new long[words];
+    this.alwaysBits = new long[words];
+    for (int r = 0; r < ruleCount; r++) {
+      if (always[r]) {
+        alwaysBits[r >>> 6] |= 1L << r;
+      }
+    }
+    this.hasDirect = new long[words];
+    this.productOf = new int[ruleCount];
+    this.byIndex = compiled.toArray(RuleLoader.Compiled[]::new);
     for (RuleLoader.Compiled c : compiled) {
+      productOf[c.index] = c.productId;
       AtomIndex.Atom[] as = atoms.atomsOf(c.cond);
-      if (as != null) {
+      if (as == null) {
+        noAtoms[c.index >>> 6] |= 1L << c.index;
+      } else {
         c.indexedAtoms =
             java.util.Arrays.stream(as)
                 .filter(AtomIndex.Atom::indexed)
@@ -109,9 +131,27 @@ public final class RuleSet {
                 .filter(a -> !a.indexed())
                 .map(AtomIndex.Atom::cond)
                 .toArray(Cond[]::new);
+        if (c.directAtoms.length > 0) {
+          hasDirect[c.index >>> 6] |= 1L << c.index;
+        }
       }
     }
     atoms.build();
+    List<List<Integer>> byAtom = new ArrayList<>();
+    for (int a = 0; a < atoms.size(); a++) {
+      byAtom.add(new ArrayList<>());
+    }
+    for (RuleLoader.Compiled c : compiled) {
+      if (c.indexedAtoms != null) {
+        for (int id : c.indexedAtoms) {
+          byAtom.get(id).add(c.index);
+        }
+      }
+    }
+    this.rulesByAtom = new int[byAtom.size()][];
+    for (int a = 0; a < byAtom.size(); a++) {
+      rulesByAtom[a] = byAtom.get(a).stream().mapToInt(Integer::intValue).distinct().toArray();
+    }
     this.rulesBySlot = new int[bySlot.size()][];
     for (int i = 0; i < bySlot.size(); i++) {
       rulesBySlot[i] = bySlot.get(i).stream().mapToInt(Integer::intValue).toArray();
@@ -139,6 +179,9 @@ public final class RuleSet {
     // Gates: each distinct combination of mapping entries is compiled and evaluated once.
     Map<Mappings.Source, Cond> entryConds = new IdentityHashMap<>();
     Map<List<Mappings.Source>, List<RuleLoader.Compiled>> bySources = new LinkedHashMap<>();
+    for (int i = 0; i < loader.compiled.size(); i++) {
+      loader.compiled.get(i).index = i;
+    }
     for (RuleLoader.Compiled c : loader.compiled) {
       bySources.computeIfAbsent(c.sources, k -> new ArrayList<>()).add(c);
     }
@@ -181,7 +224,8 @@ public final class RuleSet {
           new Group(
               gate,
               desc.isEmpty() ? "no log-source mapping" : desc.toString(),
-              e.getValue().toArray(RuleLoader.Compiled[]::new));
+              e.getValue().toArray(RuleLoader.Compiled[]::new),
+              e.getValue().stream().mapToInt(c -> c.index).toArray());
       groups.add(g);
       for (RuleLoader.Compiled c : e.getValue()) {
         groupOf.put(c.rule, g);
@@ -340,9 +384,29 @@ public final class RuleSet {
   private List<Detection> match(Event event, boolean prefilter) {
     MatchContext ctx = begin(event);
     List<Detection> out = NONE;
-    long[] candidates = candidates(ctx);
-    long[] atomBits = ctx.atomBits(atoms.size());
-    atoms.probe(ctx, atomBits);
+    long[] ready = null;
+    long[] present = null;
+    if (prefilter) {
+      // ready: rules whose needed fields are present and which have no atoms or a holding
+      // indexed atom; rules only missing a direct atom are checked one by one below.
+      present = candidates(ctx);
+      long[] atomBits = ctx.atomBits(atoms.size());
+      atoms.probe(ctx, atomBits);
+      ready = ctx.readyBits(noAtoms.length);
+      for (int w = 0; w < atomBits.length; w++) {
+        long word = atomBits[w];
+        while (word != 0) {
+          int a = (w << 6) + Long.numberOfTrailingZeros(word);
+          word &= word - 1;
+          for (int r : rulesByAtom[a]) {
+            ready[r >>> 6] |= 1L << r;
+          }
+        }
+      }
+      for (int w = 0; w < noAtoms.length; w++) {
+        ready[w] = (ready[w] | noAtoms[w]) & present[w];
+      }
+    }
     int claimed = -2;
     for (Group g : groups) {
       if (g.gate != null && !g.gate.eval(ctx)) {
@@ -351,17 +415,21 @@ public final class RuleSet {
       if (g.gate == null && claimed == -2) {
         claimed = claim(ctx);
       }
-      for (RuleLoader.Compiled c : g.rules) {
-        int r = c.index;
-        if (prefilter && !always[r] && (candidates[r >>> 6] & (1L << r)) == 0) {
+      int[] ids = g.ids;
+      for (int i = 0; i < ids.length; i++) {
+        int r = ids[i];
+        long bit = 1L << r;
+        if (ready != null && (ready[r >>> 6] & bit) == 0) {
+          if ((hasDirect[r >>> 6] & bit) == 0
+              || (present[r >>> 6] & bit) == 0
+              || !anyDirect(byIndex[r], ctx)) {
+            continue;
+          }
+        }
+        if (g.gate == null && claimed >= 0 && productOf[r] != claimed) {
           continue;
         }
-        if (g.gate == null && claimed >= 0 && c.productId != claimed) {
-          continue;
-        }
-        if (prefilter && c.indexedAtoms != null && !anyAtom(c, atomBits, ctx)) {
-          continue;
-        }
+        RuleLoader.Compiled c = g.rules[i];
         if (c.cond.eval(ctx)) {
           if (out == NONE) {
             out = new ArrayList<>(2);
@@ -374,13 +442,7 @@ public final class RuleSet {
     return out == NONE ? NONE : Collections.unmodifiableList(out);
   }
 
-  /** Whether one of the rule's atoms holds: indexed ones from the bit set, then the others. */
-  private static boolean anyAtom(RuleLoader.Compiled c, long[] bits, MatchContext ctx) {
-    for (int id : c.indexedAtoms) {
-      if ((bits[id >>> 6] & (1L << id)) != 0) {
-        return true;
-      }
-    }
+  private static boolean anyDirect(RuleLoader.Compiled c, MatchContext ctx) {
     for (Cond a : c.directAtoms) {
       if (a.eval(ctx)) {
         return true;
@@ -410,6 +472,9 @@ public final class RuleSet {
       for (int r : rs) {
         bits[r >>> 6] |= 1L << r;
       }
+    }
+    for (int w = 0; w < alwaysBits.length; w++) {
+      bits[w] |= alwaysBits[w];
     }
     return bits;
   }
