@@ -84,7 +84,7 @@ final class HuntCommand implements Callable<Integer> {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "Matching threads. Default: all cores (${sys:vigil.cores})")
+      description = "Matching threads. Default: all cores.")
   Integer threads;
 
   @Option(
@@ -114,10 +114,6 @@ final class HuntCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "INPUT", arity = "0..*", description = "Log files or directories.")
   List<String> inputs = new ArrayList<>();
-
-  static {
-    System.setProperty("vigil.cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
-  }
 
   @Override
   public Integer call() throws IOException {
