@@ -8,10 +8,13 @@ import io.vigil.event.JsonEventParser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Property: whatever bytes an input holds (truncated, mutated, recompressed), reading ends
@@ -28,6 +31,8 @@ class LogReaderFuzzTest {
           new JsonEventParser(FieldSchema.of(List.of("EventID", "Event.System.Computer", "Tags")))
               ::parse,
           new ReadLimits(4096, 1 << 20, 50));
+
+  @TempDir Path dir;
 
   @Test
   void read_randomlyTruncatedOrMutatedJson_onlyTypedProblems() throws IOException {
@@ -52,29 +57,33 @@ class LogReaderFuzzTest {
       int seedCase = c;
       List<Throwable> unexpected = new ArrayList<>();
       int[] counts = new int[2];
-      try {
-        reader.read(
-            new ByteArrayInputStream(input),
-            "case-" + c,
-            new LogSink() {
-              @Override
-              public void record(LogRecord record) {
-                try {
-                  record.parse();
-                  counts[0]++;
-                } catch (EventParseException expected) {
-                  counts[1]++;
-                } catch (RuntimeException e) {
-                  unexpected.add(e);
-                }
-              }
-
-              @Override
-              public void problem(ReadProblem problem) {
-                assertThat(problem.message()).isNotBlank();
+      LogSink sink =
+          new LogSink() {
+            @Override
+            public void record(LogRecord record) {
+              try {
+                record.parse();
+                counts[0]++;
+              } catch (EventParseException expected) {
                 counts[1]++;
+              } catch (RuntimeException e) {
+                unexpected.add(e);
               }
-            });
+            }
+
+            @Override
+            public void problem(ReadProblem problem) {
+              assertThat(problem.message()).isNotBlank();
+              counts[1]++;
+            }
+          };
+      try {
+        // the same bytes as a stream and as a file (files take other paths: ZipFile, salvage)
+        reader.read(new ByteArrayInputStream(input), "case-" + c, sink);
+        Path file = dir.resolve("case-" + c);
+        Files.write(file, input);
+        reader.read(List.of(file), sink);
+        Files.delete(file);
       } catch (RuntimeException e) {
         unexpected.add(e);
       }
