@@ -1,10 +1,20 @@
 /**
- * The Sigma detection engine: load rules once with {@link io.vigil.detect.RuleSet#load}, parse
- * events with {@code new JsonEventParser(ruleSet.schema())}, and call {@link
- * io.vigil.detect.RuleSet#match} from any thread.
+ * The Sigma detection engine: a pure library, rules and events in, detections out.
  *
- * <p>Rules compile into condition trees ({@code Cond}) over value tests ({@code ValueTest}); field
- * names resolve to event paths through mapping files (built-in: Windows event logs), which also say
- * which events belong to a log source. See docs/SIGMA.md.
+ * <pre>{@code
+ * LoadResult loaded = RuleSet.load(List.of(Path.of("rules")), LoadOptions.defaults());
+ * loaded.errors().forEach(System.err::println);     // file:line [id]: what, expected, what to do
+ * RuleSet rules = loaded.ruleSet();                  // immutable; share it between threads
+ * JsonEventParser parser = new JsonEventParser(rules.schema());
+ * for (Detection d : rules.match(parser.parse(line, "file.jsonl", n))) { ... }
+ * System.out.println(rules.explain(rule, event).render());
+ * }</pre>
+ *
+ * <p>Inside, rules compile into condition trees ({@code Cond}) over value tests ({@code
+ * ValueTest}); Sigma field names resolve to event paths, and log sources to event conditions,
+ * through mapping files ({@code Mappings}; built-in: Windows event logs). Matching is routed by
+ * log-source gates and narrowed by two prefilters (needed fields present, needed field values found
+ * through {@code AtomIndex}) before any rule is evaluated. docs/SIGMA.md describes the semantics
+ * and the mapping format.
  */
 package io.vigil.detect;
