@@ -96,7 +96,7 @@ class GuardDogFixturesTest {
   @ParameterizedTest(name = "{0} as {2}")
   @CsvSource({
     // fixture file, GuardDog rule, our capabilities (any of), min recall %, max ok-hits %
-    "exec-base64.py, exec-base64, DECODED_EXEC, 40, 0",
+    "exec-base64.py, exec-base64, DECODED_EXEC, 65, 0",
     "npm-exec-base64.js, npm-exec-base64, DECODED_EXEC, 50, 0",
     "npm-serialize-environment.js, npm-serialize-environment, ENV_HARVEST, 100, 100",
     "download-executable.py, download-executable, EXEC_WRITE, 40, 25",
