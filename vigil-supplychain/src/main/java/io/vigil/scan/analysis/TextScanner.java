@@ -321,6 +321,19 @@ final class TextScanner {
             if (noteHidden(s, hidden, hiddenCaps) && hiddenAt < 0) {
               hiddenAt = i;
             }
+            if (!urlFound && (s.startsWith("http://") || s.startsWith("https://"))) {
+              urlFound = true;
+              out.add(
+                  new Signal(
+                      finding(
+                          "encoded-url",
+                          Severity.HIGH,
+                          file,
+                          lines.lineOf(i),
+                          "hex literal decodes to " + clean(s),
+                          "A URL stored hex-encoded is hidden from review and from scanners; legitimate code writes its endpoints plainly."),
+                      Capability.STRONG_OBFUSCATION));
+            }
             if (s.length() >= 24 && depth < MAX_DEPTH) {
               codeFound |= rescan(file, s, lang, lines.lineOf(i), depth, out);
             }

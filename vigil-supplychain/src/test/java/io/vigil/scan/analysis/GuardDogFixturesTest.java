@@ -105,7 +105,7 @@ class GuardDogFixturesTest {
     "exfiltrate-sensitive-data.py, exfiltrate-sensitive-data, SECRET_READ STEALER_TARGET ENV_HARVEST SYSTEM_INFO, 65, 50",
     "shady-links.py, shady-links, EXFIL_ENDPOINT RAW_IP, 10, 15",
     "obfuscation.py, obfuscation, STRONG_OBFUSCATION HIDDEN_CODE DECODED_EXEC, 35, 50",
-    "npm-obfuscation.js, npm-obfuscation, STRONG_OBFUSCATION HIDDEN_CODE DECODED_EXEC, 5, 25",
+    "npm-obfuscation.js, npm-obfuscation, STRONG_OBFUSCATION HIDDEN_CODE DECODED_EXEC, 25, 25",
   })
   void fixtures_annotatedSnippets_matchTheMappedCapability(
       String file, String rule, String capabilities, int minRecall, int maxOkHits)
