@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class PrefilterTest {
   @Test
-  void match_withAndWithoutPrefilters_sameDetections() throws IOException {
+  void match_withAndWithoutPrefiltersAndFromFourThreads_sameDetections() throws IOException {
     Path sigma = SharedData.require("sigma");
     Path otrf = SharedData.require("datasets/windows/otrf-mordor");
     Path benign = SharedData.require("datasets/windows/benign-json");
@@ -56,10 +56,15 @@ class PrefilterTest {
       }
     }
     JsonEventParser parser = new JsonEventParser(rules.schema());
+    List<Event> events = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      events.add(parser.parse(lines.get(i), "t", i + 1));
+    }
+    checkThreads(rules, parser, lines, events);
     long detections = 0;
     List<String> differences = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
-      Event e = parser.parse(lines.get(i), "t", i + 1);
+      Event e = events.get(i);
       List<String> fast = rules.match(e).stream().map(d -> d.rule().id()).toList();
       List<String> slow = rules.matchUnfiltered(e).stream().map(d -> d.rule().id()).toList();
       detections += slow.size();
@@ -70,5 +75,45 @@ class PrefilterTest {
     System.out.println(lines.size() + " events, " + detections + " detections compared");
     assertThat(differences).isEmpty();
     assertThat(detections).isGreaterThan(100);
+  }
+
+  /**
+   * The rule set is shared by four threads (each parses its own events: an event is read by one
+   * thread at a time); each sees what one thread alone sees.
+   */
+  private static void checkThreads(
+      RuleSet rules, JsonEventParser parser, List<String> lines, List<Event> events) {
+    List<List<String>> expected = new ArrayList<>();
+    for (Event e : events) {
+      expected.add(rules.match(e).stream().map(d -> d.rule().id()).toList());
+    }
+    List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int offset = t * 997;
+      threads.add(
+          Thread.ofPlatform()
+              .name("prefilter-test-" + t)
+              .start(
+                  () -> {
+                    for (int k = 0; k < events.size(); k++) {
+                      int i = (k + offset) % events.size();
+                      Event e = parser.parse(lines.get(i), "t", i + 1);
+                      List<String> got = rules.match(e).stream().map(d -> d.rule().id()).toList();
+                      if (!got.equals(expected.get(i)) && problems.size() < 10) {
+                        problems.add("event " + (i + 1) + ": " + got + " != " + expected.get(i));
+                      }
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    assertThat(problems).as("concurrent matching").isEmpty();
   }
 }
