@@ -144,14 +144,22 @@ final class RulesCommand implements Callable<Integer> {
       }
       LoadResult result = RuleSet.load(paths, options);
       int total = result.total();
-      int ok = result.ruleSet().rules().size();
       List<RuleProblem> errors = result.errors();
+      // A rule compiles when it produced no error; some compiled rules stay inactive until an
+      // organisation value (an |expand placeholder) is configured, and are listed as warnings.
+      Set<String> failedRules = new LinkedHashSet<>();
+      for (RuleProblem p : errors) {
+        failedRules.add(p.file() + "\0" + p.ruleId());
+      }
+      int ok = Math.max(0, total - failedRules.size());
+      int inactive = Math.max(0, ok - result.ruleSet().rules().size());
       if (json) {
         StringWriter text = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(text)) {
           g.writeStartObject();
           g.writeNumberField("total", total);
           g.writeNumberField("ok", ok);
+          g.writeNumberField("inactive", inactive);
           g.writeArrayFieldStart("failed");
           for (RuleProblem p : errors) {
             g.writeStartObject();
@@ -175,19 +183,17 @@ final class RulesCommand implements Callable<Integer> {
             out.println("warning: " + p);
           }
         }
-        Set<String> failedRules = new LinkedHashSet<>();
-        for (RuleProblem p : errors) {
-          failedRules.add(p.file() + "\0" + p.ruleId());
-        }
         out.printf(
             Locale.ROOT,
-            "%s%,d rules: %,d compiled, %,d failed (%,d problem%s), %,d warning%s%s%n",
+            "%s%,d rules: %,d compiled, %,d failed (%,d problem%s), %,d inactive until a"
+                + " placeholder is set, %,d warning%s%s%n",
             errors.isEmpty() ? "" : "\n",
             total,
             ok,
             total - ok,
             errors.size(),
             errors.size() == 1 ? "" : "s",
+            inactive,
             result.warnings().size(),
             result.warnings().size() == 1 ? "" : "s",
             warnings || result.warnings().isEmpty() ? "" : " (--warnings lists them)");

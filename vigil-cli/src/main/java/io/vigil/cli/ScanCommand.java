@@ -128,7 +128,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     List<PackageIntel> intel = new ArrayList<>();
     NameAnalyzer names = NameAnalyzer.defaults();
-    intel.add((eco, name, version) -> names.analyze(eco, name));
+    intel.add(names::analyze);
     if (!noAdvisories) {
       AdvisoryDatabase db = AdvisoryDatabase.loadDefault();
       db.warning().ifPresent(w -> err.println("vigil scan: " + w));
@@ -192,9 +192,9 @@ final class ScanCommand implements Callable<Integer> {
     LockfileResult lock = Lockfiles.read(lockfile);
     for (LockfileProblem p : lock.problems()) {
       if (p.level() == LockfileProblem.Level.ERROR) {
-        errors.add(lockfile + ": " + p);
+        errors.add(p.toString());
       } else {
-        err.println("vigil scan: " + lockfile + ": " + p);
+        err.println("vigil scan: " + p);
       }
     }
     if (lock.packages().isEmpty()) {

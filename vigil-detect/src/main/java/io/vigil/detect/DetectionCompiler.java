@@ -555,14 +555,15 @@ final class DetectionCompiler {
           String name = raw.substring(i + 1, end);
           List<String> values = placeholders.get(name);
           if (values == null || values.isEmpty()) {
-            throw new RuleException(
+            throw new RuleException.MissingPlaceholder(
                 v,
                 "'"
                     + key
                     + "': placeholder %"
                     + name
-                    + "% has no configured values; set it in"
-                    + " the placeholders file (LoadOptions.placeholders, e.g. '"
+                    + "% has no configured values, so the rule is loaded but inactive; set it in"
+                    + " the placeholders file (vigil --placeholders FILE, LoadOptions.placeholders,"
+                    + " e.g. '"
                     + name
                     + ": [value1, value2]')");
           }

@@ -264,6 +264,8 @@ final class RuleLoader {
           new DetectionCompiler(resolver, options.placeholders(), options.limits(), interned);
       Cond cond = dc.compile(d.top.get("detection"), RESERVED_DETECTION_KEYS);
       compiled.add(new Compiled(rule, nz(str(d.top, "name")), cond, sources, resolver));
+    } catch (RuleException.MissingPlaceholder e) {
+      warnings.add(new RuleProblem(d.file, e.line, id, e.getMessage()));
     } catch (RuleException e) {
       errors.add(new RuleProblem(d.file, e.line, id, e.getMessage()));
     } catch (RuntimeException e) {

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Golden cases under {@code src/test/resources/golden/<case>/}: {@code rule.yml}, {@code
  * events.jsonl} (one JSON event per line) and {@code expected.txt} (the 1-based indexes of the
  * events that fire, one per line, or {@code none}; or {@code error: <text>} when loading must fail
- * with a message containing the text). An optional {@code placeholders.yml} feeds {@code |expand}.
+ * with a message containing the text; or {@code warning: <text>} when the rule must load inactive
+ * with such a warning). An optional {@code placeholders.yml} feeds {@code |expand}.
  */
 class GoldenTest {
   private static final Path ROOT = Path.of("src/test/resources/golden");
@@ -89,6 +90,13 @@ class GoldenTest {
       assertThat(result.errors()).hasSize(1);
       assertThat(result.errors().get(0).message()).contains(text);
       assertThat(result.errors().get(0).line()).isPositive();
+      return;
+    }
+    if (expected.startsWith("warning:")) {
+      String text = expected.substring("warning:".length()).strip();
+      assertThat(result.errors()).isEmpty();
+      assertThat(result.warnings()).anySatisfy(w -> assertThat(w.message()).contains(text));
+      assertThat(result.ruleSet().rules()).as("a rule held back by the warning").isEmpty();
       return;
     }
     assertThat(result.errors()).isEmpty();
