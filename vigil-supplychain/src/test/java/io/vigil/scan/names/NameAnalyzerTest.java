@@ -182,14 +182,12 @@ class NameAnalyzerTest {
   }
 
   @Test
-  void analyze_thousandNames_takesWellUnderASecond() {
-    NAMES.analyze(Ecosystem.NPM, "warm-up");
-    long start = System.nanoTime();
+  void analyze_thousandUnknownNames_flagsNoneAsHigh() {
+    // Speed is measured in docs/SUPPLYCHAIN-DATA.md, not asserted here.
     for (int i = 0; i < 1000; i++) {
-      NAMES.analyze(Ecosystem.NPM, "some-package-" + i);
-      NAMES.analyze(Ecosystem.PYPI, "some-package-" + i);
+      assertThat(NAMES.analyze(Ecosystem.NPM, "some-package-" + i))
+          .noneMatch(f -> f.severity() == Severity.HIGH || f.severity() == Severity.CRITICAL);
     }
-    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
   }
 
   @Test

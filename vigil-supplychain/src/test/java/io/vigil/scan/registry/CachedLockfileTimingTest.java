@@ -78,6 +78,5 @@ class CachedLockfileTimingTest {
                 assertThat(x)
                     .isInstanceOfSatisfying(
                         FetchResult.Fetched.class, ok -> assertThat(ok.verified()).isTrue()));
-    assertThat((t3 - t0) / 1_000_000).isLessThan(20_000);
   }
 }
