@@ -87,17 +87,7 @@ final class HuntCommand implements Callable<Integer> {
       description = "Matching threads. Default: all cores.")
   Integer threads;
 
-  @Option(
-      names = "--mapping",
-      paramLabel = "FILE",
-      description = "Extra log-source and field mapping file (repeat for more).")
-  List<Path> mappings = new ArrayList<>();
-
-  @Option(
-      names = "--placeholders",
-      paramLabel = "FILE",
-      description = "YAML map of values for |expand placeholders.")
-  Path placeholders;
+  @CommandLine.Mixin RuleLoadOptions load = new RuleLoadOptions();
 
   @Option(
       names = "--limit",
@@ -163,7 +153,7 @@ final class HuntCommand implements Callable<Integer> {
         continue;
       }
       Path p = Path.of(input);
-      String why = unreadable(p);
+      String why = RuleLoadOptions.unreadable(p);
       if (why != null) {
         return usage(
             "cannot read input " + input + ": " + why + ". Give a file or directory of JSON logs.");
@@ -174,7 +164,7 @@ final class HuntCommand implements Callable<Integer> {
       return usage("'-' (standard input) cannot be mixed with files; give one or the other.");
     }
     for (Path p : rules) {
-      String why = unreadable(p);
+      String why = RuleLoadOptions.unreadable(p);
       if (why != null) {
         return usage(
             "cannot read rules "
@@ -184,19 +174,11 @@ final class HuntCommand implements Callable<Integer> {
                 + ". Give a Sigma rule file or a directory of them.");
       }
     }
-    for (Path p : mappings) {
-      String why = unreadable(p);
-      if (why != null) {
-        return usage("cannot read mapping file " + p + ": " + why + ".");
-      }
-    }
-    LoadOptions options = LoadOptions.defaults().withMappingFiles(mappings);
-    if (placeholders != null) {
-      try {
-        options = options.withPlaceholders(LoadOptions.readPlaceholders(placeholders));
-      } catch (IOException | IllegalArgumentException e) {
-        return usage("cannot read placeholders " + placeholders + ": " + e.getMessage());
-      }
+    LoadOptions options;
+    try {
+      options = load.resolve();
+    } catch (IllegalArgumentException e) {
+      return usage(e.getMessage());
     }
 
     // ---- rules
@@ -373,17 +355,6 @@ final class HuntCommand implements Callable<Integer> {
     err.println("vigil hunt: " + message);
     err.flush();
     return 2;
-  }
-
-  /** Why a path cannot be read, or null when it can. */
-  static String unreadable(Path p) {
-    if (!Files.exists(p)) {
-      return "no such file or directory";
-    }
-    if (!Files.isReadable(p)) {
-      return "permission denied";
-    }
-    return null;
   }
 
   /** The bytes of all files under the inputs, for the progress bar. */

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,46 +45,6 @@ final class RulesCommand implements Callable<Integer> {
     return 2;
   }
 
-  /** Options that change how rules load, shared by both subcommands. */
-  static final class LoadMixin {
-    @Option(
-        names = "--mapping",
-        paramLabel = "FILE",
-        description = "Extra log-source and field mapping file (repeat for more).")
-    List<Path> mappings = new ArrayList<>();
-
-    @Option(
-        names = "--placeholders",
-        paramLabel = "FILE",
-        description = "YAML map of values for |expand placeholders.")
-    Path placeholders;
-
-    LoadOptions options() throws IOException {
-      LoadOptions options = LoadOptions.defaults().withMappingFiles(mappings);
-      if (placeholders != null) {
-        options = options.withPlaceholders(LoadOptions.readPlaceholders(placeholders));
-      }
-      return options;
-    }
-
-    /** A usage error about the mapping or placeholder files, or null. */
-    String check() {
-      for (Path p : mappings) {
-        String why = HuntCommand.unreadable(p);
-        if (why != null) {
-          return "cannot read mapping file " + p + ": " + why;
-        }
-      }
-      if (placeholders != null && HuntCommand.unreadable(placeholders) != null) {
-        return "cannot read placeholders "
-            + placeholders
-            + ": "
-            + HuntCommand.unreadable(placeholders);
-      }
-      return null;
-    }
-  }
-
   /** {@code vigil rules check}: compile every rule, list each problem, exit 1 when any failed. */
   @Command(
       name = "check",
@@ -99,7 +58,7 @@ final class RulesCommand implements Callable<Integer> {
   static final class Check implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Mixin LoadMixin load = new LoadMixin();
+    @CommandLine.Mixin RuleLoadOptions load = new RuleLoadOptions();
 
     @Option(
         names = "--json",
@@ -119,7 +78,7 @@ final class RulesCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       for (Path p : paths) {
-        String why = HuntCommand.unreadable(p);
+        String why = RuleLoadOptions.unreadable(p);
         if (why != null) {
           err.println(
               "vigil rules check: cannot read "
@@ -130,15 +89,10 @@ final class RulesCommand implements Callable<Integer> {
           return 2;
         }
       }
-      String bad = load.check();
-      if (bad != null) {
-        err.println("vigil rules check: " + bad + ".");
-        return 2;
-      }
       LoadOptions options;
       try {
-        options = load.options();
-      } catch (IOException | IllegalArgumentException e) {
+        options = load.resolve();
+      } catch (IllegalArgumentException e) {
         err.println("vigil rules check: " + e.getMessage());
         return 2;
       }
@@ -220,7 +174,7 @@ final class RulesCommand implements Callable<Integer> {
   static final class Test implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Mixin LoadMixin load = new LoadMixin();
+    @CommandLine.Mixin RuleLoadOptions load = new RuleLoadOptions();
 
     @Option(names = "--all", description = "Explain events the rule fires on as well.")
     boolean all;
@@ -239,13 +193,13 @@ final class RulesCommand implements Callable<Integer> {
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      String why = HuntCommand.unreadable(rule);
+      String why = RuleLoadOptions.unreadable(rule);
       if (why != null) {
         err.println("vigil rules test: cannot read rule " + rule + ": " + why + ".");
         return 2;
       }
       for (Path p : events) {
-        why = HuntCommand.unreadable(p);
+        why = RuleLoadOptions.unreadable(p);
         if (why != null) {
           err.println(
               "vigil rules test: cannot read events "
@@ -256,15 +210,10 @@ final class RulesCommand implements Callable<Integer> {
           return 2;
         }
       }
-      String bad = load.check();
-      if (bad != null) {
-        err.println("vigil rules test: " + bad + ".");
-        return 2;
-      }
       LoadOptions options;
       try {
-        options = load.options();
-      } catch (IOException | IllegalArgumentException e) {
+        options = load.resolve();
+      } catch (IllegalArgumentException e) {
         err.println("vigil rules test: " + e.getMessage());
         return 2;
       }
