@@ -323,16 +323,7 @@ final class TextScanner {
             }
             if (!urlFound && (s.startsWith("http://") || s.startsWith("https://"))) {
               urlFound = true;
-              out.add(
-                  new Signal(
-                      finding(
-                          "encoded-url",
-                          Severity.HIGH,
-                          file,
-                          lines.lineOf(i),
-                          "hex literal decodes to " + clean(s),
-                          "A URL stored hex-encoded is hidden from review and from scanners; legitimate code writes its endpoints plainly."),
-                      Capability.STRONG_OBFUSCATION));
+              out.add(encodedUrl("hex", s, file, lines.lineOf(i)));
             }
             if (s.length() >= 24 && depth < MAX_DEPTH) {
               codeFound |= rescan(file, s, lang, lines.lineOf(i), depth, out);
@@ -422,16 +413,7 @@ final class TextScanner {
                   && (trimmed.startsWith("http://") || trimmed.startsWith("https://"))
                   && trimmed.indexOf(' ') < 0) {
                 urlFound = true;
-                out.add(
-                    new Signal(
-                        finding(
-                            "encoded-url",
-                            Severity.HIGH,
-                            file,
-                            lines.lineOf(i),
-                            "base64 literal decodes to " + clean(trimmed),
-                            "A URL stored base64-encoded is hidden from review and from scanners; legitimate code writes its endpoints plainly."),
-                        Capability.STRONG_OBFUSCATION));
+                out.add(encodedUrl("base64", trimmed, file, lines.lineOf(i)));
               }
               if (depth < MAX_DEPTH) {
                 boolean code = rescan(file, s, lang, lines.lineOf(i), depth, out);
@@ -768,5 +750,21 @@ final class TextScanner {
       }
       return stop;
     }
+  }
+
+  /** A URL found only after decoding a literal: hidden from review, so strong obfuscation. */
+  private static Signal encodedUrl(String encoding, String url, String file, int line) {
+    return new Signal(
+        finding(
+            "encoded-url",
+            Severity.HIGH,
+            file,
+            line,
+            encoding + " literal decodes to " + clean(url),
+            "A URL stored "
+                + encoding
+                + "-encoded is hidden from review and from scanners; legitimate code writes its"
+                + " endpoints plainly."),
+        Capability.STRONG_OBFUSCATION);
   }
 }
