@@ -16,4 +16,11 @@ public interface LogSink {
    * archives), for progress displays. Called often, in small amounts; does nothing by default.
    */
   default void bytesRead(long bytes) {}
+
+  /**
+   * That the input {@code origin} (a file, or {@code archive!entry}) was recognised as {@code
+   * format} (a name accepted by {@code --input-format}, such as {@code json}, {@code evtx} or {@code
+   * syslog}); called once per input, before its records. Does nothing by default.
+   */
+  default void format(String origin, String format) {}
 }
