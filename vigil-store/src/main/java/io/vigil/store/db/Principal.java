@@ -1,0 +1,4 @@
+package io.vigil.store.db;
+
+/** Who a verified token belongs to. */
+public record Principal(String name, String role) {}
