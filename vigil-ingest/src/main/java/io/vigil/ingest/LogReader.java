@@ -46,6 +46,9 @@ public final class LogReader {
   private final JsonLinesReader jsonLines;
   private final JsonStreamReader jsonStream;
   private final EvtxRecords evtx;
+  // Per JSON family (Zeek, Suricata, CloudTrail): readers whose records are normalized first.
+  private final java.util.Map<JsonFamily, RecordReader[]> normalized =
+      new java.util.EnumMap<>(JsonFamily.class);
 
   /** A reader of JSON inputs whose records the given parser turns into events. */
   public LogReader(LogRecord.RecordParser parser, ReadLimits limits) {
@@ -54,6 +57,16 @@ public final class LogReader {
     this.jsonLines = new JsonLinesReader(parser, limits);
     this.jsonStream = new JsonStreamReader(parser, limits);
     this.evtx = new EvtxRecords(parser);
+    for (JsonFamily family : JsonFamily.values()) {
+      if (family != JsonFamily.JSON) {
+        LogRecord.RecordParser wrapped = JsonNormalizer.wrap(family, parser);
+        normalized.put(
+            family,
+            new RecordReader[] {
+              new JsonLinesReader(wrapped, limits), new JsonStreamReader(wrapped, limits)
+            });
+      }
+    }
   }
 
   /** A reader with the default limits whose records {@code parser} parses. */
@@ -279,9 +292,21 @@ public final class LogReader {
       return;
     }
     switch (format) {
-      case JSON_LINES -> jsonLines.read(in, origin, sink);
-      case JSON_STREAM -> jsonStream.read(in, origin, sink);
-      case EVTX -> evtx.read(in, origin, sink);
+      case JSON_LINES, JSON_STREAM -> {
+        // Zeek, Suricata and CloudTrail records get ECS fields; other JSON is read as it is.
+        JsonFamily family = JsonFamily.detect(head);
+        sink.format(origin, family.formatName());
+        int kind = format == InputFormat.JSON_LINES ? 0 : 1;
+        RecordReader reader =
+            family == JsonFamily.JSON
+                ? (kind == 0 ? jsonLines : jsonStream)
+                : normalized.get(family)[kind];
+        reader.read(in, origin, sink);
+      }
+      case EVTX -> {
+        sink.format(origin, "evtx");
+        evtx.read(in, origin, sink);
+      }
       case GZIP -> {
         try {
           readEntry(new GZIPInputStream(in, 64 * 1024), origin, sink, budget, depth + 1);
