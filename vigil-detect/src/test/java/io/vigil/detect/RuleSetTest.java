@@ -312,7 +312,7 @@ class RuleSetTest {
           "u" + i + ".yml",
           "title: u\nid: u"
               + i
-              + "\nlogsource:\n  product: zeek\n  service: dns\ndetection:\n  sel:\n    query: x\n  condition: sel\n");
+              + "\nlogsource:\n  product: cisco\n  service: aaa\ndetection:\n  sel:\n    query: x\n  condition: sel\n");
     }
     LoadResult r = RuleSet.load(List.of(dir), LoadOptions.defaults());
     assertThat(r.warnings())
@@ -321,14 +321,14 @@ class RuleSetTest {
             w ->
                 assertThat(w.message())
                     .startsWith(
-                        "5 rules in 1 log sources have no mapping entry and apply to every event without a log-source check (except events that a mapping claims for another product): product=zeek service=dns (5)"));
+                        "5 rules in 1 log sources have no mapping entry and apply to every event without a log-source check (except events that a mapping claims for another product): product=cisco service=aaa (5)"));
   }
 
   @Test
   void match_unmappedRuleOfOtherProduct_skipsEventsClaimedByWindowsMapping() throws IOException {
     write(
         "z.yml",
-        "title: rdp\nid: zeek-1\nlogsource:\n  product: zeek\n  service: rdp\ndetection:\n"
+        "title: rdp\nid: zeek-1\nlogsource:\n  product: cisco\n  service: aaa\ndetection:\n"
             + "  sel:\n    id.resp_p: 3389\n  condition: not sel\n");
     write(
         "w.yml",
