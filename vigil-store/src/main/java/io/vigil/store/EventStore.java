@@ -1,15 +1,93 @@
 package io.vigil.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.MultiReader;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.Lock;
+import org.apache.lucene.store.LockObtainFailedException;
 
-/** The event store: a Lucene index per UTC day under one directory, searched together. */
+/**
+ * The event store: one Lucene index per UTC day ({@code events-YYYY-MM-DD} under the store
+ * directory), searched together, with retention by age and size.
+ *
+ * <p>Every JSON value is searchable under its dotted path ({@code winlog.event_data.Image}): {@code
+ * field:value} matches the whole value without regard to case, with {@code *} and {@code ?}
+ * wildcards ({@code Image:*\\powershell.exe}, {@code CommandLine:*mimikatz*}); a bare word or
+ * phrase matches the words of any field; {@code EventID:[4600 TO 4700]} compares numbers. Bare
+ * clauses are ANDed. Limits: {@link #MAX_SEARCH_LIMIT}, {@link #MAX_BUCKETS}, {@link
+ * #MAX_TOP_LIMIT}, {@link EventDocuments#MAX_KEYWORD_CHARS} characters of a value are matched as a
+ * keyword, {@link EventDocuments#MAX_TEXT_CHARS} tokenized, {@link
+ * EventDocuments#MAX_FIELDS_PER_EVENT} fields indexed per event.
+ *
+ * <p>{@link #add} writes to the day's writer; {@link #commit} makes the adds durable and visible to
+ * searches. An add that was not committed may be lost on a crash; re-adding the same ids (the
+ * server replays its spool) replaces instead of duplicating. Thread-safe.
+ */
 public final class EventStore implements AutoCloseable {
+  /** Most events one search returns. */
+  public static final int MAX_SEARCH_LIMIT = 10_000;
+
+  /** Most histogram buckets. */
+  public static final int MAX_BUCKETS = 1_000;
+
+  /** Most values {@link #top} returns. */
+  public static final int MAX_TOP_LIMIT = 1_000;
+
+  /** Day writers open at once; the least recently written is committed and closed beyond it. */
+  public static final int MAX_OPEN_WRITERS = 4;
+
   /** Settings: retention by age and by total size; defaults 30 days, 10 GiB. */
   public record Settings(Duration maxAge, long maxBytes) {
+    /** Checks the values. */
+    public Settings {
+      Objects.requireNonNull(maxAge, "maxAge");
+      if (maxAge.isNegative() || maxAge.isZero()) {
+        throw new IllegalArgumentException("retention maxAge must be positive, got " + maxAge);
+      }
+      if (maxBytes <= 0) {
+        throw new IllegalArgumentException("retention maxBytes must be positive, got " + maxBytes);
+      }
+    }
+
     /** 30 days, 10 GiB. */
     public static Settings defaults() {
       return new Settings(Duration.ofDays(30), 10L << 30);
@@ -17,7 +95,12 @@ public final class EventStore implements AutoCloseable {
   }
 
   /** One page of search results, newest first; {@code total} counts every match. */
-  public record SearchResult(long total, List<StoredEvent> events) {}
+  public record SearchResult(long total, List<StoredEvent> events) {
+    /** Copies the events. */
+    public SearchResult {
+      events = List.copyOf(events);
+    }
+  }
 
   /** One histogram bucket [start, end). */
   public record Bucket(Instant start, Instant end, long count) {}
@@ -28,58 +111,482 @@ public final class EventStore implements AutoCloseable {
   /** What retention deleted. */
   public record Retention(int daysDeleted, long bytesFreed) {}
 
-  private EventStore() {}
+  private static final String DAY_PREFIX = "events-";
+  private static final String STORE_LOCK = "vigil-store.lock";
+  private static final Sort NEWEST_FIRST =
+      new Sort(new SortField(EventDocuments.TIME, SortField.Type.LONG, true));
 
-  /** Opens (or creates) the store in {@code dir}. */
+  private final Path dir;
+  private final Settings settings;
+  private final FSDirectory rootDirectory;
+  private final Lock storeLock;
+  private final TreeMap<LocalDate, Day> days = new TreeMap<>();
+
+  /** Read lock: add, commit, search. Write lock: opening writers, retention, close. */
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+  private boolean closed;
+  private long addCounter;
+
+  private EventStore(Path dir, Settings settings, FSDirectory root, Lock storeLock) {
+    this.dir = dir;
+    this.settings = settings;
+    this.rootDirectory = root;
+    this.storeLock = storeLock;
+  }
+
+  /**
+   * Opens (or creates) the store in {@code dir}.
+   *
+   * @throws IOException when another process uses the store, or a day cannot be read (the message
+   *     names the directory)
+   */
   public static EventStore open(Path dir, Settings settings) throws IOException {
-    throw new UnsupportedOperationException("not yet");
+    Objects.requireNonNull(settings, "settings");
+    Files.createDirectories(dir);
+    FSDirectory root = FSDirectory.open(dir);
+    Lock storeLock;
+    try {
+      storeLock = root.obtainLock(STORE_LOCK);
+    } catch (LockObtainFailedException e) {
+      root.close();
+      throw new IOException(
+          "event store "
+              + dir
+              + " is in use ("
+              + STORE_LOCK
+              + " is held by another process or an open EventStore): stop the other vigil serve"
+              + " using it, or give this one another store directory",
+          e);
+    }
+    EventStore store = new EventStore(dir, settings, root, storeLock);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, DAY_PREFIX + "*")) {
+      for (Path entry : entries) {
+        LocalDate date = dayOf(entry);
+        if (date != null && Files.isDirectory(entry)) {
+          store.days.put(date, Day.open(date, entry));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      store.closeQuietly();
+      throw e;
+    }
+    return store;
+  }
+
+  private static LocalDate dayOf(Path entry) {
+    String name = entry.getFileName().toString();
+    try {
+      return LocalDate.parse(name.substring(DAY_PREFIX.length()));
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** Adds events to the daily index of their time; re-adding an id replaces (idempotent). */
   public void add(List<StoredEvent> events) throws IOException {
-    throw new UnsupportedOperationException("not yet");
+    if (events.isEmpty()) {
+      return;
+    }
+    Map<LocalDate, List<StoredEvent>> byDay = new LinkedHashMap<>();
+    for (StoredEvent e : events) {
+      byDay.computeIfAbsent(dateOf(e.time()), d -> new ArrayList<>()).add(e);
+    }
+    Map<LocalDate, IndexWriter> writers = writersFor(byDay.keySet());
+    lock.readLock().lock();
+    while (!writers.values().stream().allMatch(IndexWriter::isOpen)) {
+      // Another add closed one of these writers meanwhile (MAX_OPEN_WRITERS): open again.
+      lock.readLock().unlock();
+      writers = writersFor(byDay.keySet());
+      lock.readLock().lock();
+    }
+    try {
+      ensureOpen();
+      for (Map.Entry<LocalDate, List<StoredEvent>> entry : byDay.entrySet()) {
+        IndexWriter writer = writers.get(entry.getKey());
+        for (StoredEvent e : entry.getValue()) {
+          Document doc = EventDocuments.toDocument(e);
+          writer.updateDocument(new Term(EventDocuments.ID, Long.toString(e.id())), doc);
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private static LocalDate dateOf(Instant time) {
+    return LocalDate.ofInstant(time, ZoneOffset.UTC);
+  }
+
+  /** Opens the days and writers these dates need, closing least recently used writers. */
+  private Map<LocalDate, IndexWriter> writersFor(Iterable<LocalDate> dates) throws IOException {
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      Map<LocalDate, IndexWriter> writers = new HashMap<>();
+      for (LocalDate date : dates) {
+        Day day = days.get(date);
+        if (day == null) {
+          Path path = dir.resolve(DAY_PREFIX + date);
+          Files.createDirectories(path);
+          day = Day.open(date, path);
+          days.put(date, day);
+        }
+        if (!day.hasWriter()) {
+          evictWriters(writers.keySet());
+        }
+        day.lastAdd = ++addCounter;
+        writers.put(date, day.writer());
+      }
+      return writers;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void evictWriters(java.util.Set<LocalDate> keep) throws IOException {
+    List<Day> open = new ArrayList<>();
+    for (Day d : days.values()) {
+      if (d.hasWriter() && !keep.contains(d.date)) {
+        open.add(d);
+      }
+    }
+    open.sort(Comparator.comparingLong(d -> d.lastAdd));
+    int count = open.size() + keep.size();
+    for (int i = 0; count >= MAX_OPEN_WRITERS && i < open.size(); i++, count--) {
+      open.get(i).closeWriter();
+    }
   }
 
   /** Makes everything added so far durable and searchable. */
   public void commit() throws IOException {
-    throw new UnsupportedOperationException("not yet");
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      for (Day day : days.values()) {
+        day.commit();
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   /**
-   * Newest first; total = all matches. query in Lucene syntax, "" or "*" = all; from/to nullable.
+   * Newest first; total = all matches. {@code query} in Lucene syntax, "" or "*" = all; {@code
+   * from} inclusive and {@code to} exclusive, both nullable; {@code limit} at most {@link
+   * #MAX_SEARCH_LIMIT}. Sees what was committed.
    */
   public SearchResult search(String query, Instant from, Instant to, int limit)
       throws QueryException, IOException {
-    throw new UnsupportedOperationException("not yet");
+    int n = clamp(limit, 0, MAX_SEARCH_LIMIT, "limit");
+    Query q = filtered(query, from, to);
+    return withSearcher(
+        from,
+        to,
+        searcher -> {
+          long total = searcher.count(q);
+          if (n == 0 || total == 0) {
+            return new SearchResult(total, List.of());
+          }
+          TopFieldDocs top =
+              searcher.search(q, new TopFieldCollectorManager(NEWEST_FIRST, n, null, n));
+          StoredFields stored = searcher.storedFields();
+          List<StoredEvent> events = new ArrayList<>(top.scoreDocs.length);
+          for (ScoreDoc sd : top.scoreDocs) {
+            Document d = stored.document(sd.doc);
+            events.add(
+                new StoredEvent(
+                    d.getField(EventDocuments.ID).numericValue().longValue(),
+                    Instant.ofEpochMilli(
+                        d.getField(EventDocuments.TIME).numericValue().longValue()),
+                    d.get(EventDocuments.SOURCE)));
+          }
+          return new SearchResult(total, events);
+        },
+        new SearchResult(0, List.of()));
   }
 
-  /** Equal buckets between from and to (or the matches' first and last time when null). */
+  /**
+   * Counts matches in {@code buckets} equal buckets between {@code from} and {@code to}, or the
+   * first and last matching event's time when null; at most {@link #MAX_BUCKETS}.
+   */
   public List<Bucket> histogram(String query, Instant from, Instant to, int buckets)
       throws QueryException, IOException {
-    throw new UnsupportedOperationException("not yet");
+    int n = clamp(buckets, 1, MAX_BUCKETS, "buckets");
+    Query q = filtered(query, from, to);
+    return withSearcher(
+        from,
+        to,
+        searcher -> {
+          long lo;
+          long hi; // exclusive
+          if (from != null && to != null) {
+            lo = from.toEpochMilli();
+            hi = to.toEpochMilli();
+          } else {
+            long[] range = searcher.search(q, Aggregations.timeRange());
+            if (range[0] > range[1]) {
+              return List.of();
+            }
+            lo = from != null ? from.toEpochMilli() : range[0];
+            hi = to != null ? to.toEpochMilli() : range[1] + 1;
+          }
+          if (hi <= lo) {
+            return List.of();
+          }
+          long width = Math.max(1, ceilDiv(hi - lo, n));
+          long[] counts = searcher.search(q, Aggregations.histogram(lo, width, n));
+          List<Bucket> out = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            long start = lo + i * width;
+            if (start >= hi) {
+              break;
+            }
+            out.add(
+                new Bucket(
+                    Instant.ofEpochMilli(start),
+                    Instant.ofEpochMilli(Math.min(hi, start + width)),
+                    counts[i]));
+          }
+          return out;
+        },
+        List.of());
   }
 
-  /** The most frequent values of {@code field} among the matches. */
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  /**
+   * The most frequent values of {@code field} (a dotted path, as in queries) among the matches,
+   * most frequent first; values longer than {@link EventDocuments#MAX_TOP_VALUE_CHARS} characters
+   * are cut. At most {@link #MAX_TOP_LIMIT}.
+   */
   public List<TermCount> top(String field, String query, Instant from, Instant to, int limit)
       throws QueryException, IOException {
-    throw new UnsupportedOperationException("not yet");
+    if (field == null || field.isBlank()) {
+      throw new QueryException("top needs a field name, e.g. Image or winlog.event_data.Image");
+    }
+    int n = clamp(limit, 1, MAX_TOP_LIMIT, "limit");
+    Query q = filtered(query, from, to);
+    return withSearcher(
+        from,
+        to,
+        searcher -> {
+          Map<String, Long> counts = searcher.search(q, Aggregations.terms(field));
+          List<TermCount> out = new ArrayList<>(counts.size());
+          counts.forEach((v, c) -> out.add(new TermCount(v, c)));
+          out.sort(
+              Comparator.comparingLong(TermCount::count)
+                  .reversed()
+                  .thenComparing(TermCount::value));
+          return out.size() > n ? List.copyOf(out.subList(0, n)) : out;
+        },
+        List.of());
   }
 
-  /** Deletes whole days older than maxAge, then oldest days while over maxBytes. */
+  private static int clamp(int value, int min, int max, String name) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+    }
+    return Math.min(value, max);
+  }
+
+  private static Query filtered(String query, Instant from, Instant to) throws QueryException {
+    Query q = StoreQueryParser.parseQuery(query);
+    if (from == null && to == null) {
+      return q;
+    }
+    long lo = from == null ? Long.MIN_VALUE : from.toEpochMilli();
+    long hi = to == null ? Long.MAX_VALUE : to.toEpochMilli() - 1;
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    if (!(q instanceof MatchAllDocsQuery)) {
+      b.add(q, BooleanClause.Occur.MUST);
+    }
+    b.add(LongPoint.newRangeQuery(EventDocuments.TIME, lo, hi), BooleanClause.Occur.FILTER);
+    return b.build();
+  }
+
+  @FunctionalInterface
+  private interface SearchFn<T> {
+    T apply(IndexSearcher searcher) throws IOException;
+  }
+
+  /** Runs {@code fn} over the days that can hold events in [from, to). */
+  private <T> T withSearcher(Instant from, Instant to, SearchFn<T> fn, T empty) throws IOException {
+    List<DirectoryReader> readers = new ArrayList<>();
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      LocalDate first = from == null ? LocalDate.MIN : dateOf(from);
+      LocalDate last = to == null ? LocalDate.MAX : dateOf(to.minusMillis(1));
+      if (first.isAfter(last)) {
+        return empty;
+      }
+      for (Day day : days.subMap(first, true, last, true).values()) {
+        DirectoryReader r = day.acquire();
+        if (r != null) {
+          readers.add(r);
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    if (readers.isEmpty()) {
+      return empty;
+    }
+    try (MultiReader multi = new MultiReader(readers.toArray(new IndexReader[0]), false)) {
+      IndexSearcher searcher = new IndexSearcher(multi);
+      return fn.apply(searcher);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      for (DirectoryReader r : readers) {
+        r.decRef();
+      }
+    }
+  }
+
+  /**
+   * Deletes whole days older than maxAge (the day's end before {@code now - maxAge}), then the
+   * oldest days while the store is over maxBytes; never the day of {@code now}.
+   */
   public Retention applyRetention(Instant now) throws IOException {
-    throw new UnsupportedOperationException("not yet");
+    lock.writeLock().lock();
+    try {
+      ensureOpen();
+      LocalDate today = dateOf(now);
+      Instant cutoff = now.minus(settings.maxAge());
+      int deleted = 0;
+      long freed = 0;
+      List<LocalDate> dates = new ArrayList<>(days.keySet());
+      Map<LocalDate, Long> sizes = new HashMap<>();
+      long total = 0;
+      for (LocalDate d : dates) {
+        long s = directorySize(days.get(d).path);
+        sizes.put(d, s);
+        total += s;
+      }
+      for (LocalDate d : dates) {
+        Instant dayEnd = d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        boolean tooOld = !dayEnd.isAfter(cutoff) && !d.equals(today);
+        boolean tooBig = total > settings.maxBytes() && d.isBefore(today);
+        if (!tooOld && !tooBig) {
+          continue;
+        }
+        deleteDay(days.remove(d));
+        deleted++;
+        freed += sizes.get(d);
+        total -= sizes.get(d);
+      }
+      return new Retention(deleted, freed);
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
-  /** Events in the store (committed or not yet). */
+  private static void deleteDay(Day day) throws IOException {
+    day.close(false);
+    Files.walkFileTree(
+        day.path,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            Files.deleteIfExists(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  /** Committed events in the store. */
   public long count() throws IOException {
-    throw new UnsupportedOperationException("not yet");
+    return withSearcher(null, null, s -> (long) s.getIndexReader().numDocs(), 0L);
   }
 
   /** Bytes on disk of all days. */
   public long sizeBytes() throws IOException {
-    throw new UnsupportedOperationException("not yet");
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      long total = 0;
+      for (Day day : days.values()) {
+        total += directorySize(day.path);
+      }
+      return total;
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
+  private static long directorySize(Path path) throws IOException {
+    long total = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(path)) {
+      for (Path f : files) {
+        try {
+          total += Files.size(f);
+        } catch (NoSuchFileException merged) {
+          // a merge deleted it meanwhile
+        }
+      }
+    }
+    return total;
+  }
+
+  /** The directory of the store. */
+  public Path directory() {
+    return dir;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("event store " + dir + " is closed");
+    }
+  }
+
+  /** Commits what was added and closes every day. */
   @Override
-  public void close() throws IOException {}
+  public void close() throws IOException {
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      IOException first = null;
+      for (Day day : days.values()) {
+        try {
+          day.close(true);
+        } catch (IOException e) {
+          if (first == null) {
+            first = e;
+          } else {
+            first.addSuppressed(e);
+          }
+        }
+      }
+      days.clear();
+      storeLock.close();
+      rootDirectory.close();
+      if (first != null) {
+        throw first;
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (IOException | RuntimeException ignored) {
+      // already failing
+    }
+  }
 }

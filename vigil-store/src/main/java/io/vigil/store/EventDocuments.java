@@ -1,0 +1,241 @@
+package io.vigil.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoublePoint;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedSetDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Turns a {@link StoredEvent} into a Lucene document: every JSON value under its dotted path as a
+ * lowercased keyword (exact and wildcard matching, case-insensitive), with its original text as doc
+ * values (for {@code top}), numbers also as points (ranges), and every value's words in the
+ * full-text field {@link #ALL}.
+ */
+final class EventDocuments {
+  /** Internal field names start with "vigil#", which JSON paths written in a query cannot reach. */
+  static final String ID = "vigil#id";
+
+  static final String TIME = "vigil#time";
+  static final String SOURCE = "vigil#source";
+
+  /** The full-text field: the words of every value; a bare word in a query searches it. */
+  static final String ALL = "vigil#all";
+
+  /** Suffix of the point field of a path's integral values. */
+  static final String LONG_SUFFIX = "#long";
+
+  /** Suffix of the point field of a path's numeric values (integral ones too) as doubles. */
+  static final String DOUBLE_SUFFIX = "#double";
+
+  /**
+   * Keyword limit: a value is matched exactly and by wildcard on its first 8,191 characters (a
+   * Lucene term holds at most 32,766 bytes of UTF-8); its words are still all in the full text.
+   */
+  static final int MAX_KEYWORD_CHARS = 8_191;
+
+  /** Values longer than this are cut in {@code top} results (doc values). */
+  static final int MAX_TOP_VALUE_CHARS = 512;
+
+  /** Full-text limit: only the first 32,768 characters of a value are tokenized. */
+  static final int MAX_TEXT_CHARS = 32_768;
+
+  /** Fields indexed per event; further values are kept in the source and the full text only. */
+  static final int MAX_FIELDS_PER_EVENT = 1_000;
+
+  /** JSON nesting limit when flattening; deeper events are indexed as plain text. */
+  static final int MAX_DEPTH = 64;
+
+  private static final FieldType KEYWORD = new FieldType();
+
+  static {
+    KEYWORD.setIndexOptions(IndexOptions.DOCS);
+    KEYWORD.setOmitNorms(true);
+    KEYWORD.setTokenized(false);
+    KEYWORD.setStored(false);
+    KEYWORD.freeze();
+  }
+
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+          .build();
+
+  private EventDocuments() {}
+
+  /** The document of one event. */
+  static Document toDocument(StoredEvent event) {
+    Document doc = new Document();
+    String id = Long.toString(event.id());
+    doc.add(new StringField(ID, id, Field.Store.NO));
+    doc.add(new StoredField(ID, event.id()));
+    long millis = event.time().toEpochMilli();
+    doc.add(new LongPoint(TIME, millis));
+    doc.add(new NumericDocValuesField(TIME, millis));
+    doc.add(new StoredField(TIME, millis));
+    doc.add(new StoredField(SOURCE, event.json()));
+    List<Field> fields = new ArrayList<>();
+    try {
+      flatten(event.json(), fields);
+    } catch (IOException | RuntimeException notJson) {
+      // Not a JSON object (or too deep): keep the text searchable, never lose the event.
+      fields.clear();
+      fields.add(new TextField(ALL, clip(event.json(), MAX_TEXT_CHARS), Field.Store.NO));
+    }
+    for (Field f : fields) {
+      doc.add(f);
+    }
+    return doc;
+  }
+
+  private static void flatten(String json, List<Field> out) throws IOException {
+    try (JsonParser p = JSON.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("not a JSON object");
+      }
+      StringBuilder path = new StringBuilder();
+      int[] lengths = new int[MAX_DEPTH + 2];
+      int depth = 0; // object depth below the root
+      int[] count = {0};
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        switch (t) {
+          case FIELD_NAME -> {
+            path.setLength(lengths[depth]);
+            if (depth > 0) {
+              path.append('.');
+            }
+            path.append(p.currentName());
+          }
+          case START_OBJECT -> {
+            depth++;
+            lengths[depth] = path.length();
+          }
+          case END_OBJECT -> {
+            if (depth == 0) {
+              return;
+            }
+            depth--;
+            path.setLength(lengths[depth + 1]);
+          }
+          case START_ARRAY, END_ARRAY -> {}
+          case VALUE_STRING -> addValue(out, path.toString(), p.getText(), false, count);
+          case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+              addValue(out, path.toString(), p.getText(), true, count);
+          case VALUE_TRUE, VALUE_FALSE -> addValue(out, path.toString(), p.getText(), false, count);
+          default -> {}
+        }
+      }
+    }
+  }
+
+  private static void addValue(
+      List<Field> out, String path, String value, boolean jsonNumber, int[] count) {
+    if (value.isEmpty()) {
+      return;
+    }
+    out.add(new TextField(ALL, clip(value, MAX_TEXT_CHARS), Field.Store.NO));
+    if (count[0]++ >= MAX_FIELDS_PER_EVENT) {
+      return;
+    }
+    String keyword = lower(clip(value, MAX_KEYWORD_CHARS));
+    out.add(new Field(path, keyword, KEYWORD));
+    out.add(new SortedSetDocValuesField(path, new BytesRef(clip(value, MAX_TOP_VALUE_CHARS))));
+    Long asLong = parseLong(value);
+    if (asLong != null) {
+      out.add(new LongPoint(path + LONG_SUFFIX, asLong));
+      out.add(new DoublePoint(path + DOUBLE_SUFFIX, asLong.doubleValue()));
+    } else if (jsonNumber || looksDecimal(value)) {
+      try {
+        double d = Double.parseDouble(value);
+        if (Double.isFinite(d)) {
+          out.add(new DoublePoint(path + DOUBLE_SUFFIX, d));
+        }
+      } catch (NumberFormatException notNumber) {
+        // keyword only
+      }
+    }
+  }
+
+  private static String clip(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = max;
+    if (Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    return s.substring(0, end);
+  }
+
+  /** An integer written in decimal with at most 18 digits, or null. */
+  static Long parseLong(String s) {
+    int n = s.length();
+    int start = s.charAt(0) == '-' ? 1 : 0;
+    if (n == start || n - start > 18) {
+      return null;
+    }
+    for (int i = start; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+    }
+    return Long.parseLong(s);
+  }
+
+  private static boolean looksDecimal(String s) {
+    int n = s.length();
+    if (n > 32) {
+      return false;
+    }
+    boolean digit = false;
+    boolean dot = false;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c == '.' && !dot) {
+        dot = true;
+      } else if (!(c == '-' && i == 0)) {
+        return false;
+      }
+    }
+    return digit && dot;
+  }
+
+  /**
+   * Lowercases code point by code point, exactly as Lucene's LowerCaseFilter does at query time
+   * (not String.toLowerCase, whose special cases would differ).
+   */
+  static String lower(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      int lc = Character.toLowerCase(cp);
+      if (lc != cp && b == null) {
+        b = new StringBuilder(s.length());
+        b.append(s, 0, i);
+      }
+      if (b != null) {
+        b.appendCodePoint(lc);
+      }
+      i += Character.charCount(cp);
+    }
+    return b == null ? s : b.toString();
+  }
+}

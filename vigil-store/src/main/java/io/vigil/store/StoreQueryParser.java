@@ -1,0 +1,257 @@
+package io.vigil.store;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.Tokenizer;
+import org.apache.lucene.analysis.core.KeywordTokenizer;
+import org.apache.lucene.analysis.util.CharTokenizer;
+import org.apache.lucene.document.DoublePoint;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+
+/**
+ * Lucene's classic query syntax over the store's fields: {@code field:value} is an exact,
+ * case-insensitive match of the whole value ({@code *} and {@code ?} wildcards allowed, also
+ * leading), a bare word or phrase searches the words of every field, and a range whose bounds are
+ * numbers ({@code EventID:[4600 TO 4700]}) compares numbers.
+ */
+final class StoreQueryParser extends QueryParser {
+  /**
+   * Analyzer: for {@link EventDocuments#ALL}, words are runs of letters and digits (so {@code
+   * mimikatz} finds {@code Mimikatz.exe} and {@code net.webclient} is the phrase "net webclient");
+   * every other field is one lowercased token, the whole value.
+   */
+  static final class StoreAnalyzer extends Analyzer {
+    StoreAnalyzer() {
+      super(TWO_KINDS);
+    }
+
+    @Override
+    protected TokenStreamComponents createComponents(String fieldName) {
+      Tokenizer source;
+      if (EventDocuments.ALL.equals(fieldName)) {
+        source = CharTokenizer.fromTokenCharPredicate(Character::isLetterOrDigit);
+      } else {
+        source = new KeywordTokenizer(EventDocuments.MAX_KEYWORD_CHARS * 2 + 2);
+      }
+      return new TokenStreamComponents(source, new LowerCaseFilter(source));
+    }
+
+    @Override
+    protected TokenStream normalize(String fieldName, TokenStream in) {
+      return new LowerCaseFilter(in);
+    }
+
+    @Override
+    public int getPositionIncrementGap(String fieldName) {
+      return 100; // a phrase never spans two values
+    }
+  }
+
+  /** Reuses one set of components for the full-text field and one for all keyword fields. */
+  private static final Analyzer.ReuseStrategy TWO_KINDS =
+      new Analyzer.ReuseStrategy() {
+        @Override
+        public Analyzer.TokenStreamComponents getReusableComponents(
+            Analyzer analyzer, String fieldName) {
+          Object stored = getStoredValue(analyzer);
+          return stored == null
+              ? null
+              : ((Analyzer.TokenStreamComponents[]) stored)[kind(fieldName)];
+        }
+
+        @Override
+        public void setReusableComponents(
+            Analyzer analyzer, String fieldName, Analyzer.TokenStreamComponents components) {
+          Object stored = getStoredValue(analyzer);
+          if (stored == null) {
+            stored = new Analyzer.TokenStreamComponents[2];
+            setStoredValue(analyzer, stored);
+          }
+          ((Analyzer.TokenStreamComponents[]) stored)[kind(fieldName)] = components;
+        }
+
+        private int kind(String fieldName) {
+          return EventDocuments.ALL.equals(fieldName) ? 0 : 1;
+        }
+      };
+
+  static final Analyzer ANALYZER = new StoreAnalyzer();
+
+  private static final long SAFE_DOUBLE = 1L << 53;
+
+  private static final Pattern COLUMN = Pattern.compile("column (\\d+)");
+
+  private StoreQueryParser() {
+    super(EventDocuments.ALL, ANALYZER);
+    setAllowLeadingWildcard(true);
+    setSplitOnWhitespace(true);
+    setAutoGeneratePhraseQueries(true);
+    // Bare clauses are ANDed: an analyst adding a word narrows the hunt.
+    setDefaultOperator(Operator.AND);
+  }
+
+  /** Parses an analyst's query; "" and "*" match everything. */
+  static Query parseQuery(String query) throws QueryException {
+    if (query == null || query.isBlank() || query.strip().equals("*")) {
+      return new MatchAllDocsQuery();
+    }
+    String problem = balanceProblem(query);
+    if (problem != null) {
+      throw new QueryException(problem + ": " + query);
+    }
+    try {
+      return new StoreQueryParser().parse(query);
+    } catch (ParseException e) {
+      throw new QueryException(describe(query, e), e);
+    } catch (IndexSearcher.TooManyClauses e) {
+      throw new QueryException(
+          "query has too many clauses (limit "
+              + IndexSearcher.getMaxClauseCount()
+              + "): use fewer OR terms or a wildcard: "
+              + query,
+          e);
+    }
+  }
+
+  /** A range of numbers when both bounds are numbers (or open), else of lowercased text. */
+  @Override
+  protected Query getRangeQuery(
+      String field, String part1, String part2, boolean startInclusive, boolean endInclusive)
+      throws ParseException {
+    if (EventDocuments.ALL.equals(field)) {
+      throw new ParseException(
+          "a range needs a field name, e.g. EventID:[4600 TO 4700] (got ["
+              + part1
+              + " TO "
+              + part2
+              + "])");
+    }
+    Double lo = part1 == null ? null : number(part1);
+    Double hi = part2 == null ? null : number(part2);
+    boolean numeric = (part1 == null || lo != null) && (part2 == null || hi != null);
+    if (!numeric || (part1 == null && part2 == null)) {
+      return super.getRangeQuery(field, part1, part2, startInclusive, endInclusive);
+    }
+    double dlo = lo == null ? Double.NEGATIVE_INFINITY : lo;
+    double dhi = hi == null ? Double.POSITIVE_INFINITY : hi;
+    if (!startInclusive) {
+      dlo = Math.nextUp(dlo);
+    }
+    if (!endInclusive) {
+      dhi = Math.nextDown(dhi);
+    }
+    if (dlo > dhi) {
+      return new MatchNoDocsQuery("empty range");
+    }
+    // Every number is in the double field; integral bounds beyond 2^53 use the exact long field.
+    Long llo = part1 == null ? null : EventDocuments.parseLong(part1);
+    Long lhi = part2 == null ? null : EventDocuments.parseLong(part2);
+    if ((llo != null && Math.abs(llo) > SAFE_DOUBLE)
+        || (lhi != null && Math.abs(lhi) > SAFE_DOUBLE)) {
+      if ((part1 == null || llo != null) && (part2 == null || lhi != null)) {
+        long a = llo == null ? Long.MIN_VALUE : startInclusive ? llo : llo + 1;
+        long b = lhi == null ? Long.MAX_VALUE : endInclusive ? lhi : lhi - 1;
+        return a > b
+            ? new MatchNoDocsQuery("empty range")
+            : LongPoint.newRangeQuery(field + EventDocuments.LONG_SUFFIX, a, b);
+      }
+    }
+    return DoublePoint.newRangeQuery(field + EventDocuments.DOUBLE_SUFFIX, dlo, dhi);
+  }
+
+  private static Double number(String s) {
+    try {
+      double d = Double.parseDouble(s);
+      return Double.isFinite(d) ? d : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Finds an unclosed quote or parenthesis before the parser does, to say where it is; null when
+   * balanced.
+   */
+  static String balanceProblem(String q) {
+    int depth = 0;
+    int[] open = new int[q.length() + 1];
+    boolean quoted = false;
+    int quoteAt = -1;
+    for (int i = 0; i < q.length(); i++) {
+      char c = q.charAt(i);
+      if (c == '\\') {
+        i++;
+        continue;
+      }
+      if (c == '"') {
+        quoted = !quoted;
+        quoteAt = i;
+        continue;
+      }
+      if (quoted) {
+        continue;
+      }
+      if (c == '(') {
+        open[depth++] = i;
+      } else if (c == ')') {
+        if (depth == 0) {
+          return "unbalanced parenthesis at column "
+              + (i + 1)
+              + ": this ')' closes nothing; remove it or add a '(' before it";
+        }
+        depth--;
+      }
+    }
+    if (quoted) {
+      return "unclosed quote at column "
+          + (quoteAt + 1)
+          + ": add the closing '\"' (write \\\" for a quote inside a phrase)";
+    }
+    if (depth > 0) {
+      return "unbalanced parenthesis at column "
+          + (open[depth - 1] + 1)
+          + ": this '(' is never closed; add a ')'";
+    }
+    return null;
+  }
+
+  private static String describe(String query, ParseException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String detail = root.getMessage() == null ? e.getMessage() : root.getMessage();
+    if (root instanceof ParseException pe && pe.currentToken != null) {
+      var next = pe.currentToken.next;
+      if (next != null) {
+        String seen = next.kind == 0 ? "the end of the query" : "'" + next.image + "'";
+        return "query syntax error at column "
+            + (next.beginColumn + 1)
+            + ": unexpected "
+            + seen
+            + " (quote or escape special characters + - && || ! ( ) { } [ ] ^ \" ~ * ? : \\ /"
+            + " with \\): "
+            + query;
+      }
+    }
+    if (root instanceof IndexSearcher.TooManyClauses) {
+      return "query has too many clauses (limit "
+          + IndexSearcher.getMaxClauseCount()
+          + "): "
+          + query;
+    }
+    Matcher m = COLUMN.matcher(detail);
+    String where = m.find() ? " at column " + m.group(1) : "";
+    String firstLine = detail.lines().findFirst().orElse(detail);
+    return "query syntax error" + where + ": " + firstLine + ": " + query;
+  }
+}

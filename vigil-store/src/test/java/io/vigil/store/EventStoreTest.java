@@ -1,0 +1,471 @@
+package io.vigil.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventStoreTest {
+  private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+
+  @TempDir Path dir;
+  EventStore store;
+
+  @BeforeEach
+  void open() throws IOException {
+    store = EventStore.open(dir, EventStore.Settings.defaults());
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    store.close();
+  }
+
+  private static StoredEvent ev(long id, Instant time, String json) {
+    return new StoredEvent(id, time, json);
+  }
+
+  private static String sysmon(String image, String commandLine, int eventId) {
+    return "{\"EventID\":"
+        + eventId
+        + ",\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"Image\":\""
+        + image.replace("\\", "\\\\")
+        + "\",\"CommandLine\":\""
+        + commandLine.replace("\\", "\\\\").replace("\"", "\\\"")
+        + "\",\"Hostname\":\"WS01\"}";
+  }
+
+  private void addSample() throws IOException {
+    store.add(
+        List.of(
+            ev(
+                1,
+                T0,
+                sysmon(
+                    "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                    "powershell.exe -nop -c IEX (New-Object Net.WebClient).DownloadString('x')",
+                    1)),
+            ev(
+                2,
+                T0.plusSeconds(60),
+                sysmon(
+                    "C:\\Users\\bob\\Desktop\\Mimikatz.exe",
+                    "mimikatz.exe \"privilege::debug\" \"sekurlsa::logonpasswords\"",
+                    1)),
+            ev(
+                3,
+                T0.plusSeconds(120),
+                sysmon("C:\\Windows\\System32\\cmd.exe", "cmd /c whoami /all", 1)),
+            ev(
+                4,
+                T0.plusSeconds(180),
+                "{\"EventID\":4688,\"Channel\":\"Security\",\"NewProcessName\":\"C:\\\\Windows\\\\System32\\\\whoami.exe\",\"SubjectUserName\":\"bob\",\"LogonId\":\"0x3e7\"}"),
+            ev(
+                5,
+                T0.plusSeconds(240),
+                "{\"EventID\":\"4624\",\"Channel\":\"Security\",\"LogonType\":3,\"Score\":1.5,\"TargetUserName\":\"ALICE\"}")));
+    store.commit();
+  }
+
+  private List<Long> ids(String query) throws Exception {
+    return store.search(query, null, null, 100).events().stream().map(StoredEvent::id).toList();
+  }
+
+  @Test
+  void search_all_newestFirstWithSource() throws Exception {
+    addSample();
+    EventStore.SearchResult all = store.search("", null, null, 2);
+    assertThat(all.total()).isEqualTo(5);
+    assertThat(all.events()).extracting(StoredEvent::id).containsExactly(5L, 4L);
+    assertThat(all.events().get(0).time()).isEqualTo(T0.plusSeconds(240));
+    assertThat(all.events().get(0).json()).contains("\"TargetUserName\":\"ALICE\"");
+    assertThat(ids("*")).containsExactly(5L, 4L, 3L, 2L, 1L);
+    assertThat(store.count()).isEqualTo(5);
+  }
+
+  @Test
+  void search_wildcardOnWindowsPaths_caseInsensitive() throws Exception {
+    addSample();
+    assertThat(ids("Image:*\\\\powershell.exe")).containsExactly(1L);
+    assertThat(ids("Image:*\\\\POWERSHELL.EXE")).containsExactly(1L);
+    assertThat(ids("Image:c\\:\\\\windows\\\\system32\\\\*")).containsExactly(3L, 1L);
+    assertThat(ids("Image:\"C:\\\\Windows\\\\System32\\\\cmd.exe\"")).containsExactly(3L);
+    assertThat(ids("CommandLine:*mimikatz*")).containsExactly(2L);
+    assertThat(ids("CommandLine:*SEKURLSA??logonpasswords*")).containsExactly(2L);
+    assertThat(ids("Image:*\\\\mimikatz.exe OR NewProcessName:*\\\\whoami.exe"))
+        .containsExactly(4L, 2L);
+  }
+
+  @Test
+  void search_exactValue_matchesWholeValueOnly() throws Exception {
+    addSample();
+    assertThat(ids("Hostname:ws01")).containsExactly(3L, 2L, 1L);
+    assertThat(ids("Channel:security")).containsExactly(5L, 4L);
+    assertThat(ids("TargetUserName:alice")).containsExactly(5L);
+    assertThat(ids("CommandLine:whoami")).isEmpty(); // a word is not the whole value
+    assertThat(ids("CommandLine:\"CMD /C WHOAMI /ALL\"")).containsExactly(3L);
+  }
+
+  @Test
+  void search_bareWordsAndPhrases_matchAnyField() throws Exception {
+    addSample();
+    assertThat(ids("mimikatz")).containsExactly(2L);
+    assertThat(ids("WHOAMI")).containsExactly(4L, 3L);
+    assertThat(ids("\"net.webclient downloadstring\"")).containsExactly(1L);
+    assertThat(ids("mimikatz.exe")).containsExactly(2L);
+    assertThat(ids("Mimikatz.exe logonpasswords")).containsExactly(2L);
+    assertThat(ids("exe.mimikatz")).isEmpty();
+    assertThat(ids("\"downloadstring net.webclient\"")).isEmpty();
+    assertThat(ids("whoami security")).containsExactly(4L); // bare words are ANDed
+    assertThat(ids("whoami -security")).containsExactly(3L);
+  }
+
+  @Test
+  void search_numericRangesAndTerms() throws Exception {
+    addSample();
+    assertThat(ids("EventID:4688")).containsExactly(4L);
+    assertThat(ids("EventID:4624")).containsExactly(5L); // string "4624" in the JSON
+    assertThat(ids("EventID:[4600 TO 4700]")).containsExactly(5L, 4L);
+    assertThat(ids("EventID:{4624 TO 4688]")).containsExactly(4L);
+    assertThat(ids("EventID:[* TO 10]")).containsExactly(3L, 2L, 1L);
+    assertThat(ids("Score:[1.2 TO 2]")).containsExactly(5L);
+    assertThat(ids("LogonType:[3 TO 3]")).containsExactly(5L);
+    assertThat(ids("EventID:[1 TO 1] AND Image:*cmd.exe")).containsExactly(3L);
+    // Text ranges compare lowercased values.
+    assertThat(ids("TargetUserName:[a TO b]")).containsExactly(5L);
+  }
+
+  @Test
+  void search_timeFilter_fromInclusiveToExclusive() throws Exception {
+    addSample();
+    EventStore.SearchResult r = store.search("", T0.plusSeconds(60), T0.plusSeconds(180), 10);
+    assertThat(r.total()).isEqualTo(2);
+    assertThat(r.events()).extracting(StoredEvent::id).containsExactly(3L, 2L);
+    assertThat(store.search("EventID:1", T0.plusSeconds(61), null, 10).total()).isEqualTo(1);
+    assertThat(store.search("", null, T0, 10).total()).isZero();
+    assertThat(store.search("", T0.plusSeconds(10_000), T0, 10).total()).isZero();
+  }
+
+  @Test
+  void search_limit_totalStillCountsAll() throws Exception {
+    List<StoredEvent> many = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      many.add(ev(i, T0.plusMillis(i), "{\"n\":" + i + ",\"kind\":\"x\"}"));
+    }
+    store.add(many);
+    store.commit();
+    EventStore.SearchResult r = store.search("kind:x", null, null, 3);
+    assertThat(r.total()).isEqualTo(500);
+    assertThat(r.events()).extracting(StoredEvent::id).containsExactly(499L, 498L, 497L);
+    assertThat(store.search("kind:x", null, null, 0).events()).isEmpty();
+    assertThat(store.search("kind:x", null, null, 1_000_000).events())
+        .hasSize(500); // capped at MAX_SEARCH_LIMIT, here all
+    assertThatThrownBy(() -> store.search("", null, null, -1))
+        .hasMessageContaining("limit must be at least 0");
+  }
+
+  @Test
+  void add_withoutCommit_notVisibleUntilCommit() throws Exception {
+    store.add(List.of(ev(1, T0, "{\"a\":\"b\"}")));
+    assertThat(store.search("a:b", null, null, 10).total()).isZero();
+    store.commit();
+    assertThat(store.search("a:b", null, null, 10).total()).isEqualTo(1);
+  }
+
+  @Test
+  void add_sameIdsAgain_replacesAcrossReopen() throws Exception {
+    addSample();
+    store.close();
+    store = EventStore.open(dir, EventStore.Settings.defaults());
+    assertThat(store.count()).isEqualTo(5);
+    addSample(); // a replay from the spool
+    assertThat(store.count()).isEqualTo(5);
+    store.add(List.of(ev(3, T0.plusSeconds(120), "{\"replaced\":\"yes\"}")));
+    store.commit();
+    assertThat(store.count()).isEqualTo(5);
+    assertThat(ids("replaced:yes")).containsExactly(3L);
+    assertThat(ids("Image:*cmd.exe")).isEmpty();
+    store.close();
+    store = EventStore.open(dir, EventStore.Settings.defaults());
+    assertThat(store.count()).isEqualTo(5);
+    assertThat(ids("replaced:yes")).containsExactly(3L);
+  }
+
+  @Test
+  void add_uncommittedThenCrash_lostButReplayable() throws Exception {
+    store.add(List.of(ev(1, T0, "{\"a\":\"b\"}")));
+    store.commit();
+    store.add(List.of(ev(2, T0, "{\"a\":\"c\"}")));
+    // Simulate a crash: copy the committed files of the day while the writer is open.
+    Path copy = Files.createTempDirectory("crash");
+    try {
+      copyTree(dir, copy);
+      Files.deleteIfExists(copy.resolve("vigil-store.lock"));
+      Files.deleteIfExists(copy.resolve("events-2026-11-20").resolve("write.lock"));
+      try (EventStore reopened = EventStore.open(copy, EventStore.Settings.defaults())) {
+        assertThat(reopened.count()).isEqualTo(1);
+        reopened.add(List.of(ev(1, T0, "{\"a\":\"b\"}"), ev(2, T0, "{\"a\":\"c\"}")));
+        reopened.commit();
+        assertThat(reopened.count()).isEqualTo(2);
+      }
+    } finally {
+      deleteTree(copy);
+    }
+  }
+
+  @Test
+  void add_eventsOfManyDays_oneDirectoryPerDayAndSearchAcrossDays() throws Exception {
+    List<StoredEvent> events = new ArrayList<>();
+    for (int d = 0; d < 10; d++) {
+      events.add(ev(d, T0.plus(Duration.ofDays(d)), "{\"day\":" + d + ",\"k\":\"v\"}"));
+    }
+    store.add(events); // ten days: more than MAX_OPEN_WRITERS writers
+    store.commit();
+    try (var list = Files.list(dir)) {
+      assertThat(list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("events-")))
+          .hasSize(10)
+          .contains("events-2026-11-20", "events-2026-11-29");
+    }
+    assertThat(store.search("k:v", null, null, 100).total()).isEqualTo(10);
+    assertThat(ids("day:[3 TO 5]")).containsExactly(5L, 4L, 3L);
+    EventStore.SearchResult two =
+        store.search("k:v", T0.plus(Duration.ofDays(2)), T0.plus(Duration.ofDays(4)), 10);
+    assertThat(two.events()).extracting(StoredEvent::id).containsExactly(3L, 2L);
+    store.add(List.of(ev(0, T0, "{\"day\":0,\"k\":\"again\"}"))); // writer was closed: reopens
+    store.commit();
+    assertThat(store.count()).isEqualTo(10);
+    assertThat(ids("k:again")).containsExactly(0L);
+  }
+
+  @Test
+  void histogram_equalBuckets_countsMatches() throws Exception {
+    addSample();
+    List<EventStore.Bucket> b = store.histogram("", T0, T0.plusSeconds(300), 5);
+    assertThat(b).extracting(EventStore.Bucket::count).containsExactly(1L, 1L, 1L, 1L, 1L);
+    assertThat(b.get(1).start()).isEqualTo(T0.plusSeconds(60));
+    assertThat(b.get(1).end()).isEqualTo(T0.plusSeconds(120));
+    List<EventStore.Bucket> hosts = store.histogram("Hostname:ws01", null, null, 2);
+    assertThat(hosts.get(0).start()).isEqualTo(T0);
+    assertThat(hosts.get(hosts.size() - 1).end()).isEqualTo(T0.plusSeconds(120).plusMillis(1));
+    assertThat(hosts).extracting(EventStore.Bucket::count).containsExactly(2L, 1L);
+    assertThat(store.histogram("nothing-matches-this", null, null, 10)).isEmpty();
+  }
+
+  @Test
+  void top_valuesOfField_mostFrequentFirstWithOriginalCase() throws Exception {
+    addSample();
+    List<EventStore.TermCount> top = store.top("Channel", "", null, null, 10);
+    assertThat(top)
+        .containsExactly(
+            new EventStore.TermCount("Microsoft-Windows-Sysmon/Operational", 3),
+            new EventStore.TermCount("Security", 2));
+    assertThat(store.top("Channel", "EventID:4688", null, null, 10))
+        .containsExactly(new EventStore.TermCount("Security", 1));
+    assertThat(store.top("Channel", "", null, null, 1)).hasSize(1);
+    assertThat(store.top("NoSuchField", "", null, null, 10)).isEmpty();
+  }
+
+  @Test
+  void nestedAndArrayValues_dottedPaths() throws Exception {
+    store.add(
+        List.of(
+            ev(
+                1,
+                T0,
+                "{\"winlog\":{\"event_data\":{\"Image\":\"C:\\\\x\\\\Tool.exe\"},\"event_id\":7},"
+                    + "\"tags\":[\"a\",\"b\"],\"procs\":[{\"pid\":10},{\"pid\":20}],\"ok\":true,\"n\":null}")));
+    store.commit();
+    assertThat(ids("winlog.event_data.Image:*tool.exe")).containsExactly(1L);
+    assertThat(ids("winlog.event_id:7")).containsExactly(1L);
+    assertThat(ids("tags:b")).containsExactly(1L);
+    assertThat(ids("procs.pid:20")).containsExactly(1L);
+    assertThat(ids("procs.pid:[15 TO 25]")).containsExactly(1L);
+    assertThat(ids("ok:true")).containsExactly(1L);
+    assertThat(store.top("tags", "", null, null, 10))
+        .containsExactly(new EventStore.TermCount("a", 1), new EventStore.TermCount("b", 1));
+  }
+
+  @Test
+  void unicode_valuesAndWordsCaseInsensitive() throws Exception {
+    store.add(
+        List.of(
+            ev(
+                1,
+                T0,
+                "{\"User\":\"ÉRIC Müller\",\"Path\":\"C:\\\\Пользователи\\\\ДОКУМЕНТ.docx\"}"),
+            ev(2, T0.plusSeconds(1), "{\"msg\":\"登录失败 user=张三\",\"emoji\":\"🔥 fire\"}")));
+    store.commit();
+    assertThat(ids("User:\"éric müller\"")).containsExactly(1L);
+    assertThat(ids("müller")).containsExactly(1L);
+    assertThat(ids("Path:*документ.docx")).containsExactly(1L);
+    assertThat(ids("msg:*张三*")).containsExactly(2L);
+    assertThat(ids("emoji:🔥*")).containsExactly(2L);
+    assertThat(store.top("User", "", null, null, 5))
+        .containsExactly(new EventStore.TermCount("ÉRIC Müller", 1));
+  }
+
+  @Test
+  void veryLargeEvent_indexedWithinNamedLimits() throws Exception {
+    String longValue = "A".repeat(100_000) + " needle " + "b".repeat(10);
+    StringBuilder many = new StringBuilder("{");
+    for (int i = 0; i < 2_000; i++) {
+      many.append("\"f").append(i).append("\":").append(i).append(',');
+    }
+    many.append("\"last\":\"z\"}");
+    store.add(
+        List.of(
+            ev(1, T0, "{\"CommandLine\":\"" + longValue + "\",\"x\":\"y\"}"),
+            ev(2, T0.plusSeconds(1), many.toString())));
+    store.commit();
+    // Keyword: the first MAX_KEYWORD_CHARS characters; the source is whole.
+    assertThat(ids("CommandLine:aaaa*")).containsExactly(1L);
+    assertThat(ids("x:y")).containsExactly(1L);
+    String json = store.search("x:y", null, null, 1).events().get(0).json();
+    assertThat(json).isEqualTo("{\"CommandLine\":\"" + longValue + "\",\"x\":\"y\"}");
+    // Fields beyond MAX_FIELDS_PER_EVENT stay searchable as words, and in the source.
+    assertThat(ids("f5:5")).containsExactly(2L);
+    assertThat(ids("f1500:1500")).isEmpty();
+    assertThat(ids("1500")).containsExactly(2L);
+    assertThat(store.top("CommandLine", "", null, null, 1).get(0).value())
+        .hasSize(EventDocuments.MAX_TOP_VALUE_CHARS);
+  }
+
+  @Test
+  void notJson_keptAsText() throws Exception {
+    store.add(List.of(ev(1, T0, "plain text line with secret-token"), ev(2, T0, "[1,2]")));
+    store.commit();
+    assertThat(ids("secret")).containsExactly(1L);
+    assertThat(store.count()).isEqualTo(2);
+  }
+
+  @Test
+  void badQuery_saysWhereAndWhat() {
+    assertThatThrownBy(() -> store.search("(EventID:1 OR Image:x", null, null, 10))
+        .isInstanceOf(QueryException.class)
+        .hasMessageStartingWith("unbalanced parenthesis at column 1: this '(' is never closed");
+    assertThatThrownBy(() -> store.search("EventID:1 OR Image:x)", null, null, 10))
+        .isInstanceOf(QueryException.class)
+        .hasMessageStartingWith("unbalanced parenthesis at column 21: this ')' closes nothing");
+    assertThatThrownBy(() -> store.search("CommandLine:\"abc", null, null, 10))
+        .isInstanceOf(QueryException.class)
+        .hasMessageStartingWith("unclosed quote at column 13");
+    assertThatThrownBy(() -> store.search("EventID:1 AND", null, null, 10))
+        .isInstanceOf(QueryException.class)
+        .hasMessageStartingWith("query syntax error at column")
+        .hasMessageContaining("the end of the query");
+    assertThatThrownBy(() -> store.search("Image:C:\\Windows", null, null, 10))
+        .isInstanceOf(QueryException.class)
+        .hasMessageContaining("column 8")
+        .hasMessageContaining("escape");
+    assertThatThrownBy(() -> store.histogram("[1 TO 2]", null, null, 10))
+        .isInstanceOf(QueryException.class)
+        .hasMessageContaining("a range needs a field name");
+    assertThatThrownBy(() -> store.top(" ", "", null, null, 10))
+        .isInstanceOf(QueryException.class)
+        .hasMessageContaining("field name");
+  }
+
+  @Test
+  void applyRetention_byAge_deletesWholeOldDays() throws Exception {
+    store.close();
+    store = EventStore.open(dir, new EventStore.Settings(Duration.ofDays(3), 10L << 30));
+    List<StoredEvent> events = new ArrayList<>();
+    for (int d = 0; d < 6; d++) {
+      events.add(ev(d, T0.plus(Duration.ofDays(d)), "{\"d\":" + d + "}"));
+    }
+    store.add(events);
+    store.commit();
+    Instant now = T0.plus(Duration.ofDays(5)); // 2026-11-25T10:00
+    EventStore.Retention r = store.applyRetention(now);
+    // Days ending at or before 2026-11-22T10:00 go: the 20th and 21st.
+    assertThat(r.daysDeleted()).isEqualTo(2);
+    assertThat(r.bytesFreed()).isPositive();
+    assertThat(Files.exists(dir.resolve("events-2026-11-21"))).isFalse();
+    assertThat(Files.exists(dir.resolve("events-2026-11-22"))).isTrue();
+    assertThat(store.count()).isEqualTo(4);
+    assertThat(store.applyRetention(now)).isEqualTo(new EventStore.Retention(0, 0));
+  }
+
+  @Test
+  void applyRetention_bySize_oldestFirstNeverToday() throws Exception {
+    store.close();
+    store = EventStore.open(dir, new EventStore.Settings(Duration.ofDays(365), 1));
+    List<StoredEvent> events = new ArrayList<>();
+    for (int d = 0; d < 4; d++) {
+      events.add(ev(d, T0.plus(Duration.ofDays(d)), "{\"d\":" + d + "}"));
+    }
+    store.add(events);
+    store.commit();
+    long before = store.sizeBytes();
+    EventStore.Retention r = store.applyRetention(T0.plus(Duration.ofDays(3)));
+    assertThat(r.daysDeleted()).isEqualTo(3);
+    assertThat(store.sizeBytes()).isEqualTo(before - r.bytesFreed());
+    assertThat(store.count()).isEqualTo(1);
+    assertThat(ids("d:3")).containsExactly(3L);
+  }
+
+  @Test
+  void open_storeInUse_clearError() {
+    assertThatThrownBy(() -> EventStore.open(dir, EventStore.Settings.defaults()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(dir.toString())
+        .hasMessageContaining("is in use");
+  }
+
+  @Test
+  void open_corruptDay_namesTheDirectory() throws Exception {
+    addSample();
+    store.close();
+    Path day = dir.resolve("events-2026-11-20");
+    try (var files = Files.list(day)) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().startsWith("segments_")).toList()) {
+        Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+      }
+    }
+    assertThatThrownBy(() -> EventStore.open(dir, EventStore.Settings.defaults()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(day.toString())
+        .hasMessageContaining("cannot be read");
+    store = EventStore.open(dir.resolve("other"), EventStore.Settings.defaults());
+  }
+
+  @Test
+  void settings_invalid_rejected() {
+    assertThatThrownBy(() -> new EventStore.Settings(Duration.ZERO, 1))
+        .hasMessageContaining("maxAge");
+    assertThatThrownBy(() -> new EventStore.Settings(Duration.ofDays(1), 0))
+        .hasMessageContaining("maxBytes");
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
