@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       RulesCommand.class,
       ScanCommand.class,
       OsvCommand.class,
+      LogsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
