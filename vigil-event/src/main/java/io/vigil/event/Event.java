@@ -1,5 +1,6 @@
 package io.vigil.event;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,7 +34,11 @@ public final class Event {
 
   private final FieldSchema schema;
   private final Object[] values;
-  private final String raw;
+  private String raw;
+  // The raw text as UTF-8 bytes (a slice of a read buffer), decoded into raw on first use.
+  private final byte[] rawBytes;
+  private final int rawOffset;
+  private final int rawLength;
   private final String origin;
   private final long index;
   private Map<String, Object> all;
@@ -48,9 +53,30 @@ public final class Event {
     this.schema = schema;
     this.values = values;
     this.raw = raw;
+    this.rawBytes = null;
+    this.rawOffset = 0;
+    this.rawLength = 0;
     this.origin = origin;
     this.index = index;
     this.all = all;
+  }
+
+  /** An event whose raw text is kept as UTF-8 bytes and decoded only when asked for. */
+  Event(
+      FieldSchema schema,
+      Object[] values,
+      byte[] rawBytes,
+      int rawOffset,
+      int rawLength,
+      String origin,
+      long index) {
+    this.schema = schema;
+    this.values = values;
+    this.rawBytes = rawBytes;
+    this.rawOffset = rawOffset;
+    this.rawLength = rawLength;
+    this.origin = origin;
+    this.index = index;
   }
 
   /** Starts an event for sources that are not JSON (syslog, CSV, binary formats). */
@@ -83,7 +109,8 @@ public final class Event {
    */
   public Map<String, Object> all() {
     if (all == null) {
-      all = raw == null ? Map.of() : JsonEventParser.flatten(raw);
+      String text = raw();
+      all = text == null ? Map.of() : JsonEventParser.flatten(text);
     }
     return all;
   }
@@ -103,6 +130,9 @@ public final class Event {
 
   /** The original text of the event (a JSON object, a log line), or null when none was kept. */
   public String raw() {
+    if (raw == null && rawBytes != null) {
+      raw = new String(rawBytes, rawOffset, rawLength, StandardCharsets.UTF_8);
+    }
     return raw;
   }
 

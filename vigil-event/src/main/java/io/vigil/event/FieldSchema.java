@@ -39,6 +39,7 @@ public final class FieldSchema {
       }
       node.slot = i;
     }
+    root.freeze();
   }
 
   /** A schema over the given paths, duplicates (ignoring case) removed, in first-seen order. */
@@ -90,8 +91,79 @@ public final class FieldSchema {
     // the same keys millions of times, so lower-casing happens once per distinct key.
     private final Map<String, Node> seen = new ConcurrentHashMap<>();
     private int slot = -1;
+    // The children again, for parsers that read keys as bytes: an open-addressing table of the
+    // lower-case ASCII key bytes (non-ASCII keys are looked up through child(String)).
+    private byte[][] asciiKeys = new byte[1][];
+    private Node[] asciiNodes = new Node[1];
 
     private Node() {}
+
+    private void freeze() {
+      int size = Integer.highestOneBit(Math.max(1, children.size()) * 4);
+      asciiKeys = new byte[size][];
+      asciiNodes = new Node[size];
+      for (Map.Entry<String, Node> e : children.entrySet()) {
+        e.getValue().freeze();
+        String key = e.getKey();
+        if (!key.chars().allMatch(c -> c < 0x80)) {
+          continue;
+        }
+        byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int i = asciiHash(bytes, 0, bytes.length) & (size - 1);
+        while (asciiKeys[i] != null) {
+          i = (i + 1) & (size - 1);
+        }
+        asciiKeys[i] = bytes;
+        asciiNodes[i] = e.getValue();
+      }
+    }
+
+    /**
+     * The node for an object key given as bytes that are all ASCII, hold no dot and no escape (the
+     * parser checked), compared case-insensitively; null when no wanted path lies below.
+     */
+    Node childAscii(byte[] b, int off, int len) {
+      byte[][] keys = asciiKeys;
+      int mask = keys.length - 1;
+      int i = asciiHash(b, off, len) & mask;
+      byte[] k;
+      while ((k = keys[i]) != null) {
+        if (k.length == len && equalsLower(k, b, off)) {
+          return asciiNodes[i];
+        }
+        i = (i + 1) & mask;
+      }
+      return null;
+    }
+
+    private static boolean equalsLower(byte[] lower, byte[] b, int off) {
+      for (int j = 0; j < lower.length; j++) {
+        int c = b[off + j];
+        if (c >= 'A' && c <= 'Z') {
+          c += 'a' - 'A';
+        }
+        if (c != lower[j]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** A hash of ASCII bytes that ignores case (and, harmlessly, bit 5 of every byte). */
+    static int asciiHash(byte[] b, int off, int len) {
+      int h = len;
+      int j = 0;
+      for (; j + 4 <= len; j += 4) {
+        int x =
+            (b[off + j] | b[off + j + 1] << 8 | b[off + j + 2] << 16 | b[off + j + 3] << 24)
+                | 0x20202020;
+        h = h * 0x9E3779B1 + x;
+      }
+      for (; j < len; j++) {
+        h = h * 31 + (b[off + j] | 0x20);
+      }
+      return h ^ (h >>> 15);
+    }
 
     /** The slot of the path ending here, or -1 when this node only leads to longer paths. */
     public int slot() {

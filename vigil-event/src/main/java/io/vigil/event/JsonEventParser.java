@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -94,6 +95,33 @@ public final class JsonEventParser {
     }
     Event.freeze(values);
     return new Event(schema, values, json, origin, index, null);
+  }
+
+  /**
+   * Parses one JSON object given as UTF-8 bytes, without decoding the text: keys are matched as
+   * bytes, values outside the schema are checked and skipped, and only wanted values become Java
+   * objects. The event keeps the bytes as its raw text (decoded on first use), so the caller must
+   * not change {@code utf8[offset, offset + length)} afterwards.
+   *
+   * <p>The answer is the same as {@link #parse(String, String, long)} on the decoded text: the same
+   * values, and for bad input the same {@link EventParseException} with the same message (rare
+   * cases, such as a wanted path that holds an object, take that path).
+   *
+   * @throws EventParseException when the bytes are not one JSON object or pass a limit
+   */
+  public Event parse(byte[] utf8, int offset, int length, String origin, long index) {
+    java.util.Objects.checkFromIndexSize(offset, length, utf8.length);
+    if (length <= limits.maxEventChars()) {
+      Object[] values = new Object[schema.size()];
+      try {
+        new ByteScanner(utf8, offset, offset + length, values, limits).event(schema.root());
+        Event.freeze(values);
+        return new Event(schema, values, utf8, offset, length, origin, index);
+      } catch (ByteScanner.Fallback e) {
+        // decided by the text path below, error messages included
+      }
+    }
+    return parse(new String(utf8, offset, length, StandardCharsets.UTF_8), origin, index);
   }
 
   private void readObject(

@@ -1,0 +1,580 @@
+package io.vigil.event;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+
+/**
+ * Reads one JSON object from UTF-8 bytes for {@link JsonEventParser#parse(byte[], int, int, String,
+ * long)}: keys are compared as bytes with the schema's path tree, values outside the schema are
+ * checked and skipped without being built, and only wanted values become Java objects.
+ *
+ * <p>It accepts a subset of what the text path (Jackson with its default features) accepts and
+ * gives the same values for it. Whenever it is in doubt (malformed input, a limit reached, a
+ * surrogate escape, a wanted path that holds an object) it throws {@link Fallback}, and the text
+ * path decides, error message included. One instance reads one event on one thread.
+ */
+final class ByteScanner {
+  /** The text path must decide this event. Preallocated: no stack trace, no message. */
+  static final class Fallback extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final Fallback INSTANCE = new Fallback();
+
+    private Fallback() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Deeper nesting (only with a raised {@code json.max-depth}) takes the text path. */
+  private static final int MAX_RECURSION = 256;
+
+  /** Jackson's default longest number and longest key, in characters. */
+  private static final int MAX_NUMBER_CHARS = 1000;
+
+  private static final int MAX_NAME_CHARS = 50_000;
+
+  /** Bytes that end a run of plain string bytes: quote, backslash and control characters. */
+  private static final boolean[] STRING_STOP = new boolean[256];
+
+  /** Bytes that end a run of plain key bytes: the above, a dot, and every non-ASCII byte. */
+  private static final boolean[] KEY_STOP = new boolean[256];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      STRING_STOP[c] = true;
+      KEY_STOP[c] = true;
+    }
+    STRING_STOP['"'] = true;
+    STRING_STOP['\\'] = true;
+    KEY_STOP['"'] = true;
+    KEY_STOP['\\'] = true;
+    KEY_STOP['.'] = true;
+    for (int c = 0x80; c < 0x100; c++) {
+      KEY_STOP[c] = true;
+    }
+  }
+
+  private final byte[] b;
+  private final int end;
+  private final Object[] values;
+  private final int maxDepth;
+  private final int maxFields;
+  private int pos;
+  private int fields;
+  private byte[] scratch;
+
+  ByteScanner(byte[] b, int start, int end, Object[] values, JsonLimits limits) {
+    this.b = b;
+    this.pos = start;
+    this.end = end;
+    this.values = values;
+    this.maxDepth = limits.maxDepth();
+    this.maxFields = limits.maxFields();
+  }
+
+  /** Reads the one object that must fill the bytes (white space around it allowed). */
+  void event(FieldSchema.Node root) {
+    skipWs();
+    if (peek() != '{') {
+      throw Fallback.INSTANCE;
+    }
+    pos++;
+    object(root, 1);
+    skipWs();
+    if (pos != end) {
+      throw Fallback.INSTANCE;
+    }
+  }
+
+  private void skipWs() {
+    while (pos < end) {
+      byte c = b[pos];
+      if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+        pos++;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private byte peek() {
+    if (pos >= end) {
+      throw Fallback.INSTANCE;
+    }
+    return b[pos];
+  }
+
+  /** An object on a wanted path, after its '{'. */
+  private void object(FieldSchema.Node node, int depth) {
+    if (depth > maxDepth || depth > MAX_RECURSION) {
+      throw Fallback.INSTANCE;
+    }
+    skipWs();
+    if (peek() == '}') {
+      pos++;
+      return;
+    }
+    while (true) {
+      if (peek() != '"') {
+        throw Fallback.INSTANCE;
+      }
+      pos++;
+      FieldSchema.Node child = key(node);
+      if (++fields > maxFields) {
+        throw Fallback.INSTANCE;
+      }
+      colon();
+      if (child == null) {
+        skipValue(depth);
+      } else {
+        value(child, depth);
+      }
+      skipWs();
+      byte c = peek();
+      pos++;
+      if (c == ',') {
+        skipWs();
+      } else if (c == '}') {
+        return;
+      } else {
+        throw Fallback.INSTANCE;
+      }
+    }
+  }
+
+  private void colon() {
+    skipWs();
+    if (peek() != ':') {
+      throw Fallback.INSTANCE;
+    }
+    pos++;
+    skipWs();
+  }
+
+  /** A key, after its opening quote: the schema node it leads to, or null. */
+  private FieldSchema.Node key(FieldSchema.Node node) {
+    int start = pos;
+    while (true) {
+      if (pos >= end) {
+        throw Fallback.INSTANCE;
+      }
+      int c = b[pos] & 0xff;
+      if (!KEY_STOP[c]) {
+        pos++;
+      } else if (c == '"') {
+        break;
+      } else {
+        // an escape, a control character, a dot or a non-ASCII byte: decode, ask by text
+        pos = start;
+        String key = string();
+        if (key.length() > MAX_NAME_CHARS) {
+          throw Fallback.INSTANCE;
+        }
+        return node.child(key);
+      }
+    }
+    int len = pos - start;
+    pos++;
+    if (len > MAX_NAME_CHARS) {
+      throw Fallback.INSTANCE;
+    }
+    return node.childAscii(b, start, len);
+  }
+
+  /** A value on a wanted path. */
+  private void value(FieldSchema.Node node, int depth) {
+    int slot = node.slot();
+    switch (peek()) {
+      case '"' -> {
+        pos++;
+        if (slot >= 0) {
+          add(slot, string());
+        } else {
+          skipString();
+        }
+      }
+      case '{' -> {
+        if (slot >= 0) {
+          // the text path keeps an object's JSON text; rare enough to leave to it
+          throw Fallback.INSTANCE;
+        }
+        pos++;
+        if (node.hasChildren()) {
+          object(node, depth + 1);
+        } else {
+          skipObject(depth + 1);
+        }
+      }
+      case '[' -> {
+        pos++;
+        array(node, depth + 1);
+      }
+      case 't' -> {
+        literal("true");
+        if (slot >= 0) {
+          add(slot, Boolean.TRUE);
+        }
+      }
+      case 'f' -> {
+        literal("false");
+        if (slot >= 0) {
+          add(slot, Boolean.FALSE);
+        }
+      }
+      case 'n' -> {
+        literal("null");
+        if (slot >= 0) {
+          add(slot, Event.NULL);
+        }
+      }
+      default -> number(slot);
+    }
+  }
+
+  private void add(int slot, Object value) {
+    values[slot] = Event.addValue(values[slot], value);
+  }
+
+  /** An array on a wanted path, after its '['. */
+  private void array(FieldSchema.Node node, int depth) {
+    if (depth > maxDepth || depth > MAX_RECURSION) {
+      throw Fallback.INSTANCE;
+    }
+    skipWs();
+    if (peek() == ']') {
+      pos++;
+      int slot = node.slot();
+      if (slot >= 0 && values[slot] == null) {
+        values[slot] = Collections.emptyList();
+      }
+      return;
+    }
+    while (true) {
+      value(node, depth);
+      skipWs();
+      byte c = peek();
+      pos++;
+      if (c == ',') {
+        skipWs();
+      } else if (c == ']') {
+        return;
+      } else {
+        throw Fallback.INSTANCE;
+      }
+    }
+  }
+
+  /** Checks and passes over any value inside a container at {@code depth}. */
+  private void skipValue(int depth) {
+    switch (peek()) {
+      case '"' -> {
+        pos++;
+        skipString();
+      }
+      case '{' -> {
+        pos++;
+        skipObject(depth + 1);
+      }
+      case '[' -> {
+        pos++;
+        skipArray(depth + 1);
+      }
+      case 't' -> literal("true");
+      case 'f' -> literal("false");
+      case 'n' -> literal("null");
+      default -> number(-1);
+    }
+  }
+
+  private void skipObject(int depth) {
+    if (depth > maxDepth || depth > MAX_RECURSION) {
+      throw Fallback.INSTANCE;
+    }
+    skipWs();
+    if (peek() == '}') {
+      pos++;
+      return;
+    }
+    while (true) {
+      if (peek() != '"') {
+        throw Fallback.INSTANCE;
+      }
+      int start = ++pos;
+      skipString();
+      if (pos - start > MAX_NAME_CHARS) {
+        throw Fallback.INSTANCE;
+      }
+      colon();
+      skipValue(depth);
+      skipWs();
+      byte c = peek();
+      pos++;
+      if (c == ',') {
+        skipWs();
+      } else if (c == '}') {
+        return;
+      } else {
+        throw Fallback.INSTANCE;
+      }
+    }
+  }
+
+  private void skipArray(int depth) {
+    if (depth > maxDepth || depth > MAX_RECURSION) {
+      throw Fallback.INSTANCE;
+    }
+    skipWs();
+    if (peek() == ']') {
+      pos++;
+      return;
+    }
+    while (true) {
+      skipValue(depth);
+      skipWs();
+      byte c = peek();
+      pos++;
+      if (c == ',') {
+        skipWs();
+      } else if (c == ']') {
+        return;
+      } else {
+        throw Fallback.INSTANCE;
+      }
+    }
+  }
+
+  private void literal(String word) {
+    int n = word.length();
+    if (end - pos < n) {
+      throw Fallback.INSTANCE;
+    }
+    for (int i = 0; i < n; i++) {
+      if (b[pos + i] != word.charAt(i)) {
+        throw Fallback.INSTANCE;
+      }
+    }
+    pos += n;
+  }
+
+  /** A number by the JSON grammar; its value is added to {@code slot} unless that is -1. */
+  private void number(int slot) {
+    int start = pos;
+    if (peek() == '-') {
+      pos++;
+    }
+    byte c = peek();
+    if (c == '0') {
+      pos++;
+      if (pos < end && isDigit(b[pos])) {
+        throw Fallback.INSTANCE; // leading zeros
+      }
+    } else if (c >= '1' && c <= '9') {
+      pos++;
+      digits();
+    } else {
+      throw Fallback.INSTANCE;
+    }
+    int intEnd = pos;
+    boolean fraction = false;
+    if (pos < end && b[pos] == '.') {
+      pos++;
+      if (digits() == 0) {
+        throw Fallback.INSTANCE;
+      }
+      fraction = true;
+    }
+    if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
+      pos++;
+      if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
+        pos++;
+      }
+      if (digits() == 0) {
+        throw Fallback.INSTANCE;
+      }
+      fraction = true;
+    }
+    int len = pos - start;
+    if (len > MAX_NUMBER_CHARS) {
+      throw Fallback.INSTANCE;
+    }
+    if (slot < 0) {
+      return;
+    }
+    if (fraction) {
+      add(slot, Double.parseDouble(new String(b, start, len, StandardCharsets.ISO_8859_1)));
+      return;
+    }
+    boolean negative = b[start] == '-';
+    int first = negative ? start + 1 : start;
+    if (intEnd - first <= 18) {
+      long v = 0;
+      for (int i = first; i < intEnd; i++) {
+        v = v * 10 + (b[i] - '0');
+      }
+      add(slot, negative ? -v : v);
+    } else {
+      String text = new String(b, start, len, StandardCharsets.ISO_8859_1);
+      try {
+        add(slot, Long.parseLong(text));
+      } catch (NumberFormatException e) {
+        add(slot, text); // beyond a long: the text path keeps the digits as text
+      }
+    }
+  }
+
+  private int digits() {
+    int start = pos;
+    while (pos < end && isDigit(b[pos])) {
+      pos++;
+    }
+    return pos - start;
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /** A string after its opening quote, decoded; ends after the closing quote. */
+  private String string() {
+    int start = pos;
+    while (true) {
+      if (pos >= end) {
+        throw Fallback.INSTANCE;
+      }
+      int c = b[pos] & 0xff;
+      if (!STRING_STOP[c]) {
+        pos++;
+      } else if (c == '"') {
+        String s = new String(b, start, pos - start, StandardCharsets.UTF_8);
+        pos++;
+        return s;
+      } else if (c == '\\') {
+        return escaped(start);
+      } else {
+        throw Fallback.INSTANCE; // a control character must be escaped
+      }
+    }
+  }
+
+  /**
+   * The rest of a string that holds escapes, decoded into UTF-8 bytes first: raw bytes are copied
+   * as they are (so malformed UTF-8 is replaced exactly as when the whole text is decoded), escapes
+   * become the UTF-8 of their character.
+   */
+  private String escaped(int start) {
+    int n = pos - start;
+    byte[] out = scratch(n + 64);
+    System.arraycopy(b, start, out, 0, n);
+    while (true) {
+      if (pos >= end) {
+        throw Fallback.INSTANCE;
+      }
+      if (n + 3 > out.length) {
+        out = grow(out, n);
+      }
+      int c = b[pos] & 0xff;
+      if (c == '"') {
+        pos++;
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+      }
+      if (c == '\\') {
+        pos++;
+        int e = peek();
+        pos++;
+        switch (e) {
+          case '"', '\\', '/' -> out[n++] = (byte) e;
+          case 'b' -> out[n++] = '\b';
+          case 'f' -> out[n++] = '\f';
+          case 'n' -> out[n++] = '\n';
+          case 'r' -> out[n++] = '\r';
+          case 't' -> out[n++] = '\t';
+          case 'u' -> {
+            int code = hex4();
+            if (code < 0x80) {
+              out[n++] = (byte) code;
+            } else if (code < 0x800) {
+              out[n++] = (byte) (0xC0 | code >> 6);
+              out[n++] = (byte) (0x80 | (code & 0x3F));
+            } else if (code >= 0xD800 && code <= 0xDFFF) {
+              throw Fallback.INSTANCE; // surrogates: the text path pairs them (or not)
+            } else {
+              out[n++] = (byte) (0xE0 | code >> 12);
+              out[n++] = (byte) (0x80 | ((code >> 6) & 0x3F));
+              out[n++] = (byte) (0x80 | (code & 0x3F));
+            }
+          }
+          default -> throw Fallback.INSTANCE;
+        }
+      } else if (c < 0x20) {
+        throw Fallback.INSTANCE;
+      } else {
+        out[n++] = (byte) c;
+        pos++;
+      }
+    }
+  }
+
+  private byte[] scratch(int size) {
+    if (scratch == null || scratch.length < size) {
+      scratch = new byte[Math.max(size, 256)];
+    }
+    return scratch;
+  }
+
+  private byte[] grow(byte[] out, int used) {
+    byte[] bigger = new byte[out.length * 2];
+    System.arraycopy(out, 0, bigger, 0, used);
+    scratch = bigger;
+    return bigger;
+  }
+
+  private int hex4() {
+    if (end - pos < 4) {
+      throw Fallback.INSTANCE;
+    }
+    int code = 0;
+    for (int i = 0; i < 4; i++) {
+      int c = b[pos++];
+      int d;
+      if (c >= '0' && c <= '9') {
+        d = c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        d = c - 'a' + 10;
+      } else if (c >= 'A' && c <= 'F') {
+        d = c - 'A' + 10;
+      } else {
+        throw Fallback.INSTANCE;
+      }
+      code = code << 4 | d;
+    }
+    return code;
+  }
+
+  /** Checks and passes over a string after its opening quote. */
+  private void skipString() {
+    while (true) {
+      if (pos >= end) {
+        throw Fallback.INSTANCE;
+      }
+      int c = b[pos++] & 0xff;
+      if (!STRING_STOP[c]) {
+        continue;
+      }
+      if (c == '"') {
+        return;
+      }
+      if (c != '\\') {
+        throw Fallback.INSTANCE; // a control character must be escaped
+      }
+      if (pos >= end) {
+        throw Fallback.INSTANCE;
+      }
+      switch (b[pos++]) {
+        case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+          // a one-character escape
+        }
+        case 'u' -> hex4();
+        default -> throw Fallback.INSTANCE;
+      }
+    }
+  }
+}
