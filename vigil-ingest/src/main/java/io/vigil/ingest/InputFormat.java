@@ -4,23 +4,87 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import io.vigil.ingest.text.TextFormats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
-/** What an input holds, recognised from its first bytes, never from its name. */
+/**
+ * What an input holds, recognised from its first bytes, never from its name. A format that holds
+ * events has a name, the one {@code --input-format} takes and {@link LogSink#format} reports.
+ */
 enum InputFormat {
   /** One JSON object per line. */
-  JSON_LINES,
+  JSON_LINES("json"),
   /** A JSON array of objects, or JSON objects one after another, compact or pretty-printed. */
-  JSON_STREAM,
+  JSON_STREAM("json"),
   /** A Windows Event Log file (binary). */
-  EVTX,
-  GZIP,
-  ZIP,
+  EVTX("evtx"),
+  /** Syslog lines: RFC 3164 (with or without a priority), RFC 5424, ISO-timestamp lines. */
+  SYSLOG(TextFormats.SYSLOG),
+  /** Linux auditd records. */
+  AUDITD(TextFormats.AUDITD),
+  /** CEF records, one per line. */
+  CEF(TextFormats.CEF),
+  /** Apache/Nginx common or combined access logs. */
+  ACCESS_LOG(TextFormats.ACCESS_LOG),
+  /** W3C extended log files (IIS). */
+  W3C(TextFormats.W3C),
+  /** Zeek tab-separated logs. */
+  ZEEK_TSV(TextFormats.ZEEK_TSV),
+  GZIP(null),
+  ZIP(null),
   /** No bytes, or only white space. */
-  EMPTY,
-  UNKNOWN;
+  EMPTY(null),
+  UNKNOWN(null);
+
+  /** The format's name for users, or null for containers and non-formats. */
+  final String formatName;
+
+  InputFormat(String formatName) {
+    this.formatName = formatName;
+  }
+
+  /** Whether records of this format are text lines read by a {@link TextRecords}. */
+  boolean text() {
+    return formatName != null && TextFormats.NAMES.contains(formatName);
+  }
+
+  /** Every name {@code --input-format} takes, {@code auto} first. */
+  static List<String> names() {
+    Set<String> names = new LinkedHashSet<>();
+    names.add("auto");
+    for (InputFormat f : values()) {
+      if (f.formatName != null) {
+        names.add(f.formatName);
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * The format forced by a name, or null for {@code auto}; for {@code json} the JSON kind is still
+   * told from the content.
+   *
+   * @throws IllegalArgumentException naming the valid names
+   */
+  static InputFormat forName(String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    if (n.equals("auto")) {
+      return null;
+    }
+    for (InputFormat f : values()) {
+      if (n.equals(f.formatName)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown input format '" + name + "'; the formats are " + String.join(", ", names()));
+  }
 
   /** How many leading bytes {@link #detect} looks at. */
   static final int PEEK_BYTES = 64 * 1024;
@@ -53,7 +117,7 @@ enum InputFormat {
       return JSON_STREAM;
     }
     if (head[i] != '{') {
-      return UNKNOWN;
+      return text(head, i);
     }
     if (RECORDS_ENVELOPE
         .matcher(new String(head, i, Math.min(64, head.length - i), StandardCharsets.ISO_8859_1))
@@ -112,6 +176,50 @@ enum InputFormat {
     }
   }
 
+  /** A text log format told from the first lines, or UNKNOWN (binary data, or no format fits). */
+  private static InputFormat text(byte[] head, int start) {
+    int control = 0;
+    int sample = Math.min(head.length, start + 1024);
+    for (int j = start; j < sample; j++) {
+      int c = head[j] & 0xff;
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != 0x1d) {
+        control++;
+      }
+    }
+    if (control * 10 > sample - start) {
+      return UNKNOWN; // binary data (a stray NUL in a text log is not enough)
+    }
+    List<String> lines = new ArrayList<>();
+    int lineStart = start;
+    for (int j = start; j < head.length && lines.size() < 40; j++) {
+      int c = head[j] & 0xff;
+      if (c == '\n') {
+        lines.add(line(head, lineStart, j));
+        lineStart = j + 1;
+      }
+    }
+    if (lineStart < head.length
+        && lines.size() < 40
+        && (head.length < PEEK_BYTES || lines.isEmpty())) {
+      lines.add(line(head, lineStart, head.length)); // the last line, when it is whole
+    }
+    String name = TextFormats.detect(lines);
+    if (name == null) {
+      return UNKNOWN;
+    }
+    for (InputFormat f : values()) {
+      if (name.equals(f.formatName)) {
+        return f;
+      }
+    }
+    return UNKNOWN;
+  }
+
+  private static String line(byte[] head, int from, int to) {
+    int end = to > from && head[to - 1] == '\r' ? to - 1 : to;
+    return new String(head, from, end - from, StandardCharsets.UTF_8);
+  }
+
   private static int skipBomAndSpace(byte[] b, int i) {
     if (i + 2 < b.length
         && (b[i] & 0xff) == 0xef
@@ -148,6 +256,6 @@ enum InputFormat {
       }
       return "binary data of an unknown format (first bytes " + hex.toString().trim() + ")";
     }
-    return "not JSON (it starts with \"" + text + "\")";
+    return "not JSON nor a known text log format (it starts with \"" + text + "\")";
   }
 }

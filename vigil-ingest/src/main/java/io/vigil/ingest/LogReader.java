@@ -12,12 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.Enumeration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
@@ -29,7 +34,9 @@ import java.util.zip.ZipInputStream;
  * content. Immutable and thread-safe; each {@link #read} call streams on the calling thread.
  *
  * <p>Inputs: JSON lines; EVTX (Windows Event Log) files; a JSON array of objects or objects one
- * after another (compact or pretty-printed); {@code .gz} files and every entry of {@code .zip}
+ * after another (compact or pretty-printed); the text logs of {@link
+ * io.vigil.ingest.text.TextFormats} (syslog, auditd, CEF, Apache/Nginx access logs, W3C/IIS, Zeek
+ * TSV), each line normalized to a JSON object; {@code .gz} files and every entry of {@code .zip}
  * files holding those (archives inside archives too, up to {@value #MAX_NESTING} levels);
  * directories, walked recursively in sorted order. Files of other formats are skipped with a {@link
  * ReadProblem.Kind#SKIPPED} note. An event's origin is its file, or {@code archive!entry}; its
@@ -50,10 +57,25 @@ public final class LogReader {
   private final java.util.Map<JsonFamily, RecordReader[]> normalized =
       new java.util.EnumMap<>(JsonFamily.class);
 
+  private final Map<InputFormat, TextRecords> text = new EnumMap<>(InputFormat.class);
+  private final LogRecord.RecordParser parser;
+  // null: every input's format is told from its content; else a name of inputFormatNames()
+  private final String forced;
+
   /** A reader of JSON inputs whose records the given parser turns into events. */
   public LogReader(LogRecord.RecordParser parser, ReadLimits limits) {
-    Objects.requireNonNull(parser, "parser");
+    this(parser, limits, null);
+  }
+
+  private LogReader(LogRecord.RecordParser parser, ReadLimits limits, String forced) {
+    this.parser = Objects.requireNonNull(parser, "parser");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.forced = forced;
+    for (InputFormat f : InputFormat.values()) {
+      if (f.text()) {
+        text.put(f, new TextRecords(parser, limits, f.formatName));
+      }
+    }
     this.jsonLines = new JsonLinesReader(parser, limits);
     this.jsonStream = new JsonStreamReader(parser, limits);
     this.evtx = new EvtxRecords(parser);
@@ -67,6 +89,38 @@ public final class LogReader {
             });
       }
     }
+  }
+
+  /**
+   * This reader with every input read as {@code format} instead of the format its content shows
+   * ({@code .gz} and {@code .zip} files are still opened; for the JSON formats, lines or an array
+   * is still told from the content); {@code auto} goes back to telling by content. The names are
+   * those of {@link #inputFormatNames()}.
+   *
+   * @throws IllegalArgumentException for an unknown name, listing the valid ones
+   */
+  public LogReader withInputFormat(String format) {
+    String name = format.trim().toLowerCase(Locale.ROOT);
+    if (!inputFormatNames().contains(name)) {
+      throw new IllegalArgumentException(
+          "unknown input format '"
+              + format
+              + "'; the formats are "
+              + String.join(", ", inputFormatNames()));
+    }
+    return new LogReader(parser, limits, name.equals("auto") ? null : name);
+  }
+
+  /**
+   * The names {@link #withInputFormat} takes, {@code auto} first: {@code json}, {@code evtx}, the
+   * normalized JSON families ({@code zeek-json} …) and the text formats ({@code syslog} …).
+   */
+  public static List<String> inputFormatNames() {
+    Set<String> names = new LinkedHashSet<>(InputFormat.names());
+    for (JsonFamily family : JsonFamily.values()) {
+      names.add(family.formatName());
+    }
+    return List.copyOf(names);
   }
 
   /** A reader with the default limits whose records {@code parser} parses. */
@@ -100,7 +154,8 @@ public final class LogReader {
   public void read(InputStream in, String origin, LogSink sink) {
     try {
       BufferedInputStream buffered = new BufferedInputStream(in, InputFormat.PEEK_BYTES);
-      readStream(buffered, peek(buffered), origin, sink, new Budget(origin, limits), 0);
+      readStream(
+          buffered, peek(buffered), origin, sink, new Budget(origin, limits, Instant.now()), 0);
     } catch (IOException e) {
       sink.problem(new ReadProblem(origin, 0, ReadProblem.Kind.INPUT, message(e)));
     }
@@ -186,7 +241,7 @@ public final class LogReader {
       if (InputFormat.detect(head) == InputFormat.ZIP) {
         zip = true;
       } else {
-        readStream(in, head, origin, sink, new Budget(origin, limits), 0);
+        readStream(in, head, origin, sink, new Budget(origin, limits, modified(file)), 0);
       }
     } catch (NoSuchFileException e) {
       sink.problem(new ReadProblem(origin, 0, ReadProblem.Kind.INPUT, "cannot read: no such file"));
@@ -203,7 +258,7 @@ public final class LogReader {
 
   /** A zip file on disk: its central directory lists the entries, read one by one. */
   private void readZipFile(Path file, String origin, LogSink sink) {
-    Budget budget = new Budget(origin, limits);
+    Budget budget = new Budget(origin, limits, modified(file));
     ZipFile opened;
     try {
       opened = new ZipFile(file.toFile());
@@ -282,6 +337,24 @@ public final class LogReader {
       BufferedInputStream in, byte[] head, String origin, LogSink sink, Budget budget, int depth)
       throws IOException {
     InputFormat format = InputFormat.detect(head);
+    JsonFamily forcedFamily = null;
+    if (forced != null
+        && format != InputFormat.GZIP
+        && format != InputFormat.ZIP
+        && format != InputFormat.EMPTY) {
+      for (JsonFamily family : JsonFamily.values()) {
+        if (family.formatName().equals(forced)) {
+          forcedFamily = family;
+        }
+      }
+      if (forcedFamily != null) {
+        // json or a JSON family: lines or an array is still told from the content
+        format =
+            format == InputFormat.JSON_STREAM ? InputFormat.JSON_STREAM : InputFormat.JSON_LINES;
+      } else {
+        format = InputFormat.forName(forced);
+      }
+    }
     if ((format == InputFormat.GZIP || format == InputFormat.ZIP) && depth >= MAX_NESTING) {
       sink.problem(
           new ReadProblem(
@@ -294,7 +367,7 @@ public final class LogReader {
     switch (format) {
       case JSON_LINES, JSON_STREAM -> {
         // Zeek, Suricata and CloudTrail records get ECS fields; other JSON is read as it is.
-        JsonFamily family = JsonFamily.detect(head);
+        JsonFamily family = forcedFamily != null ? forcedFamily : JsonFamily.detect(head);
         sink.format(origin, family.formatName());
         int kind = format == InputFormat.JSON_LINES ? 0 : 1;
         RecordReader reader =
@@ -302,6 +375,10 @@ public final class LogReader {
                 ? (kind == 0 ? jsonLines : jsonStream)
                 : normalized.get(family)[kind];
         reader.read(in, origin, sink);
+      }
+      case SYSLOG, AUDITD, CEF, ACCESS_LOG, W3C, ZEEK_TSV -> {
+        sink.format(origin, format.formatName);
+        text.get(format).read(in, origin, sink, budget.modified);
       }
       case EVTX -> {
         sink.format(origin, "evtx");
@@ -335,7 +412,9 @@ public final class LogReader {
                   "skipped: "
                       + InputFormat.describeUnknown(head)
                       + "; vigil reads JSON lines, JSON arrays, JSON objects one after another,"
-                      + " EVTX, and .gz/.zip files of them"));
+                      + " EVTX, syslog, auditd, CEF, Apache/Nginx access logs, W3C (IIS) and Zeek"
+                      + " TSV logs, and .gz/.zip files of them; give --input-format to read it as"
+                      + " one of those"));
     }
   }
 
@@ -428,6 +507,15 @@ public final class LogReader {
     return n == head.length ? head : java.util.Arrays.copyOf(head, n);
   }
 
+  /** A file's modification time, which gives syslog timestamps without a year their year. */
+  private static Instant modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toInstant();
+    } catch (IOException | RuntimeException e) {
+      return Instant.now();
+    }
+  }
+
   private static String message(IOException e) {
     if (e instanceof NoSuchFileException) {
       return "cannot read: no such file";
@@ -443,11 +531,14 @@ public final class LogReader {
   private static final class Budget {
     private final String origin;
     private final ReadLimits limits;
+    // the input's modification time (now for streams)
+    final Instant modified;
     private long used;
 
-    Budget(String origin, ReadLimits limits) {
+    Budget(String origin, ReadLimits limits, Instant modified) {
       this.origin = origin;
       this.limits = limits;
+      this.modified = modified;
     }
 
     InputStream count(InputStream in) {

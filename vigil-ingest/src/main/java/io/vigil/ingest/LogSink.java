@@ -8,6 +8,17 @@ public interface LogSink {
   /** One record, in the order of the inputs. */
   void record(LogRecord record);
 
+  /**
+   * Several records at once, as bytes, in the order of the inputs (JSON lines are read this way).
+   * By default each becomes a {@link #record} call; a host that parses on other threads overrides
+   * this to hand the block on whole and parse it with {@link LineBlock#parse(int)}.
+   */
+  default void lines(LineBlock block) {
+    for (int i = 0; i < block.size(); i++) {
+      record(block.record(i));
+    }
+  }
+
   /** One problem; reading goes on after it. */
   void problem(ReadProblem problem);
 
@@ -19,8 +30,8 @@ public interface LogSink {
 
   /**
    * That the input {@code origin} (a file, or {@code archive!entry}) was recognised as {@code
-   * format} (a name accepted by {@code --input-format}, such as {@code json}, {@code evtx} or {@code
-   * syslog}); called once per input, before its records. Does nothing by default.
+   * format} (a name accepted by {@code --input-format}, such as {@code json}, {@code evtx} or
+   * {@code syslog}); called once per input, before its records. Does nothing by default.
    */
   default void format(String origin, String format) {}
 }
