@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
       ScanCommand.class,
       OsvCommand.class,
       LogsCommand.class,
+      ServeCommand.class,
+      ImportCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
