@@ -98,6 +98,16 @@ final class HuntCommand implements Callable<Integer> {
   List<String> limits = new ArrayList<>();
 
   @Option(
+      names = "--input-format",
+      paramLabel = "FORMAT",
+      defaultValue = "auto",
+      description =
+          "Read every input as FORMAT instead of telling it from the content (.gz/.zip are still"
+              + " opened): auto, json, evtx, zeek-json, suricata, cloudtrail, syslog, auditd, cef,"
+              + " access-log, w3c, zeek-tsv. Default: ${DEFAULT-VALUE}.")
+  String inputFormat;
+
+  @Option(
       names = "--no-progress",
       description = "Do not draw the progress line (it is drawn only on a terminal anyway).")
   boolean noProgress;
@@ -128,6 +138,14 @@ final class HuntCommand implements Callable<Integer> {
       return usage("--threads must be between 1 and 1024, not " + threadCount + ".");
     }
     ReadLimits readLimits = ReadLimits.DEFAULT;
+    if (!LogReader.inputFormatNames().contains(inputFormat.trim().toLowerCase(Locale.ROOT))) {
+      return usage(
+          "unknown --input-format '"
+              + inputFormat
+              + "'; give one of "
+              + String.join(", ", LogReader.inputFormatNames())
+              + ".");
+    }
     for (String limit : limits) {
       int eq = limit.indexOf('=');
       if (eq < 0) {
@@ -212,7 +230,9 @@ final class HuntCommand implements Callable<Integer> {
     }
 
     // ---- hunt
-    LogReader reader = new LogReader(new JsonEventParser(ruleSet.schema())::parse, readLimits);
+    LogReader reader =
+        new LogReader(new JsonEventParser(ruleSet.schema())::parse, readLimits)
+            .withInputFormat(inputFormat);
     long totalBytes = totalSize(inputPaths);
     boolean showProgress = !noProgress && HuntProgress.stderrIsTerminal();
     int inputCount = example || stdin ? 1 : inputPaths.size();

@@ -155,7 +155,7 @@ class HuntCommandTest {
         "logs/a.jsonl",
         "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
             + "\"CommandLine\":\"fire\"}\n{broken\n");
-    write("logs/b.txt", "Dec 10 06:55:46 host sshd[1]: hello\n");
+    write("logs/b.txt", "Meeting notes: bring the slides\n");
 
     HuntRun run = HuntRun.of("hunt", "--rules", rules.toString(), dir.resolve("logs").toString());
 
@@ -167,6 +167,58 @@ class HuntCommandTest {
         .contains("1 events read")
         .contains("1 parse error")
         .contains("0 unreadable, 1 skipped");
+  }
+
+  @Test
+  void hunt_syslogFile_readByContentOrForced_firesLinuxRule() throws IOException {
+    Path rules = Files.createDirectories(dir.resolve("linux-rules"));
+    Files.writeString(
+        rules.resolve("ssh.yml"),
+        "title: Test SSH invalid user\nid: 00000000-0000-4000-8000-000000000002\n"
+            + "logsource:\n  product: linux\n  service: sshd\n"
+            + "detection:\n  selection:\n    process.name: sshd\n    message|contains: 'Invalid"
+            + " user'\n  condition: selection\nlevel: medium\n");
+    Path log =
+        write(
+            "auth.log",
+            "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\n"
+                + "Dec 10 06:55:47 LabSZ sshd[24200]: Connection closed\n");
+
+    HuntRun auto =
+        HuntRun.of("hunt", "--rules", rules.toString(), "--format", "jsonl", log.toString());
+    HuntRun forced =
+        HuntRun.of(
+            "hunt",
+            "--rules",
+            rules.toString(),
+            "--format",
+            "jsonl",
+            "--input-format",
+            "syslog",
+            log.toString());
+
+    assertThat(auto.exit()).as(auto.toString()).isZero();
+    assertThat(auto.out().lines().toList()).hasSize(1);
+    assertThat(
+            JSON.readTree(auto.out().lines().findFirst().orElseThrow())
+                .at("/source/index")
+                .asLong())
+        .isEqualTo(1);
+    assertThat(auto.err()).contains("2 events read");
+    assertThat(forced.exit()).as(forced.toString()).isZero();
+    assertThat(forced.out()).isEqualTo(auto.out());
+  }
+
+  @Test
+  void hunt_unknownInputFormat_usageErrorListingTheFormats() {
+    HuntRun run = HuntRun.of("hunt", "--input-format", "yaml", example());
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("unknown --input-format 'yaml'")
+        .contains("auto, json, evtx")
+        .contains("syslog")
+        .contains("zeek-tsv");
   }
 
   @Test
