@@ -220,7 +220,8 @@ public final class AuditdDecoder implements TextDecoder {
         value = s.substring(v, end);
         i = end;
       }
-      boolean arg = execve && isArg(name);
+      int open = name.indexOf('[');
+      boolean arg = execve && isArg(open > 1 ? name.substring(0, open) : name);
       if (!quoted && (arg || ENCODED.contains(name)) && Text.isHex(value)) {
         value = Text.unhex(value, name.equals("proctitle") ? " " : arg ? "" : " ");
       }
