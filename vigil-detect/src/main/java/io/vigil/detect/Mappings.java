@@ -23,7 +23,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * files come first and win.
  */
 final class Mappings {
-  static final List<String> BUILTIN = List.of("windows.yml", "zeek.yml", "aws.yml");
+  static final List<String> BUILTIN =
+      List.of("windows.yml", "zeek.yml", "aws.yml", "linux.yml", "webserver.yml");
 
   /** Field locations for one product. */
   static final class ProductFields {
