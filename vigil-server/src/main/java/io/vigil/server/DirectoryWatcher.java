@@ -3,6 +3,9 @@ package io.vigil.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.ingest.text.BadLineException;
+import io.vigil.ingest.text.TextDecoder;
+import io.vigil.ingest.text.TextFormats;
 import io.vigil.server.spool.Spool;
 import io.vigil.store.db.Database;
 import io.vigil.store.db.DeadLetter;
@@ -29,10 +32,12 @@ import java.util.Set;
  * Tails the files of watched directories. Each file is known by its file key (device and inode), so
  * a rotated file (renamed, with a new file under the old name) is read to its end and the new file
  * from its start; a file that shrank was truncated and is read again from the start. Only whole
- * lines are read. A line that starts with '{' is a JSON event, any other a syslog-style text
- * message normalized by the detection stage. Positions (file key, offset) are saved in {@code
- * DATA/watch-positions.json} after the lines they cover are in the spool: after a crash, lines read
- * since the last save are read again (at least once), never skipped.
+ * lines are read. Each file's format is told from its first lines: JSON lines, or one of the ingest
+ * module's text formats (syslog, auditd, CEF, access logs, W3C, Zeek TSV), decoded here into
+ * normalized JSON; lines of a file no format fits go in as syslog messages. Positions (file key,
+ * offset, format) are saved in {@code DATA/watch-positions.json} after the lines they cover are in
+ * the spool: after a crash, lines read since the last save are read again (at least once), never
+ * skipped.
  */
 final class DirectoryWatcher implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -49,8 +54,13 @@ final class DirectoryWatcher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  /** Where reading of one file stands. */
-  private record Position(String path, long offset) {}
+  /**
+   * Where reading of one file stands, and its format once known ({@code json} or a text format).
+   */
+  private record Position(String path, long offset, String format) {}
+
+  /** Text decoders of the files being read (they hold headers and open record groups). */
+  private final Map<String, TextDecoder> decoders = new HashMap<>();
 
   DirectoryWatcher(
       ServerConfig.Inputs settings,
@@ -73,7 +83,10 @@ final class DirectoryWatcher implements AutoCloseable {
         var e = it.next();
         positions.put(
             e.getKey(),
-            new Position(e.getValue().path("path").asText(), e.getValue().path("offset").asLong()));
+            new Position(
+                e.getValue().path("path").asText(),
+                e.getValue().path("offset").asLong(),
+                e.getValue().path("format").asText(null)));
       }
     }
     for (Path d : dirs) {
@@ -146,12 +159,15 @@ final class DirectoryWatcher implements AutoCloseable {
         seen.add(key);
         Position pos = positions.get(key);
         long offset = pos == null ? 0 : pos.offset();
+        String format = pos == null ? null : pos.format();
         if (attrs.size() < offset) {
           offset = 0; // truncated
+          format = null;
+          decoders.remove(key);
         }
         if (attrs.size() == offset) {
           if (pos == null || !pos.path().equals(file.toString())) {
-            positions.put(key, new Position(file.toString(), offset));
+            positions.put(key, new Position(file.toString(), offset, format));
             changed = true;
           }
           continue;
@@ -159,12 +175,14 @@ final class DirectoryWatcher implements AutoCloseable {
         while (spool.backlogBytes() > maxBacklogBytes && running) {
           Thread.sleep(100);
         }
-        long next = readFrom(file, offset);
-        if (next != offset || pos == null) {
-          positions.put(key, new Position(file.toString(), next));
+        Read read = readFrom(key, file, offset, format);
+        if (read.offset() != offset
+            || pos == null
+            || !java.util.Objects.equals(read.format(), format)) {
+          positions.put(key, new Position(file.toString(), read.offset(), read.format()));
           changed = true;
         }
-        if (attrs.size() - next > READ_CHUNK) {
+        if (attrs.size() - read.offset() > READ_CHUNK) {
           more = true;
         }
       }
@@ -172,14 +190,17 @@ final class DirectoryWatcher implements AutoCloseable {
     if (positions.keySet().retainAll(seen)) {
       changed = true;
     }
+    decoders.keySet().retainAll(seen);
     if (changed) {
       save();
     }
     return more;
   }
 
+  private record Read(long offset, String format) {}
+
   /** Spools the whole lines after {@code offset} (up to a chunk); returns the new offset. */
-  private long readFrom(Path file, long offset) throws IOException {
+  private Read readFrom(String key, Path file, long offset, String format) throws IOException {
     int maxLine = settings.maxLineBytes();
     ByteBuffer buf;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -195,6 +216,7 @@ final class DirectoryWatcher implements AutoCloseable {
     byte[] src = source.getBytes(StandardCharsets.UTF_8);
     long now = System.currentTimeMillis();
     List<byte[]> payloads = new ArrayList<>();
+    List<int[]> lines = new ArrayList<>();
     int start = 0;
     int consumed = 0;
     for (int i = 0; i < n; i++) {
@@ -212,15 +234,8 @@ final class DirectoryWatcher implements AutoCloseable {
       if (e > s) {
         if (e - s > maxLine) {
           dead(source, "a line of " + (e - s) + " bytes is over inputs.max-line-bytes", b, s, 4096);
-        } else if (b[s] == '{') {
-          String why = BulkBody.isObject(b, s, e - s);
-          if (why == null) {
-            payloads.add(Payload.encode(Payload.JSON, now, src, b, s, e - s));
-          } else {
-            dead(source, why, b, s, e - s);
-          }
         } else {
-          payloads.add(Payload.encode(Payload.SYSLOG, now, src, b, s, e - s));
+          lines.add(new int[] {s, e});
         }
       }
       start = i + 1;
@@ -231,11 +246,99 @@ final class DirectoryWatcher implements AutoCloseable {
       dead(source, "a line over inputs.max-line-bytes with no end in sight", b, 0, 4096);
       consumed = n;
     }
+    if (format == null && !lines.isEmpty()) {
+      format = detect(b, lines);
+    }
+    if (JSON_LINES.equals(format)) {
+      for (int[] l : lines) {
+        String why = BulkBody.isObject(b, l[0], l[1] - l[0]);
+        if (why == null) {
+          payloads.add(Payload.encode(Payload.JSON, now, src, b, l[0], l[1] - l[0]));
+        } else {
+          dead(source, why, b, l[0], l[1] - l[0]);
+        }
+      }
+    } else if (format != null) {
+      TextDecoder decoder = decoders.get(key);
+      if (decoder == null) {
+        decoder = TextFormats.decoder(format, Instant.ofEpochMilli(now));
+        decoders.put(key, decoder);
+        if (offset > 0) {
+          replayHeader(file, offset, decoder);
+        }
+      }
+      TextDecoder.Output out =
+          new TextDecoder.Output() {
+            @Override
+            public void event(String json, long line) {
+              payloads.add(Payload.encode(Payload.JSON, now, source, json));
+            }
+
+            @Override
+            public void problem(long line, String message) {
+              dead(source, message, new byte[0], 0, 0);
+            }
+          };
+      for (int[] l : lines) {
+        String text = new String(b, l[0], l[1] - l[0], StandardCharsets.UTF_8);
+        try {
+          decoder.line(text, 0, out);
+        } catch (BadLineException e) {
+          dead(source, e.getMessage(), b, l[0], l[1] - l[0]);
+        }
+      }
+      decoder.end(out);
+    } else {
+      // no text format recognised: each line as a syslog message (the detection stage decides)
+      for (int[] l : lines) {
+        payloads.add(Payload.encode(Payload.SYSLOG, now, src, b, l[0], l[1] - l[0]));
+      }
+    }
     if (!payloads.isEmpty()) {
       spool.append(payloads);
       metrics.in("watch", payloads.size());
     }
-    return offset + consumed;
+    return new Read(offset + consumed, format);
+  }
+
+  private static final String JSON_LINES = "json";
+
+  /** JSON lines when the first line is an object, else a text format of the ingest module. */
+  private static String detect(byte[] b, List<int[]> lines) {
+    if (b[lines.get(0)[0]] == '{') {
+      return JSON_LINES;
+    }
+    List<String> first = new ArrayList<>();
+    for (int[] l : lines.subList(0, Math.min(20, lines.size()))) {
+      first.add(new String(b, l[0], l[1] - l[0], StandardCharsets.UTF_8));
+    }
+    return TextFormats.detect(first);
+  }
+
+  /** Feeds a resumed file's header lines ('#' directives: W3C, Zeek TSV) to its new decoder. */
+  private static void replayHeader(Path file, long upTo, TextDecoder decoder) throws IOException {
+    TextDecoder.Output ignore =
+        new TextDecoder.Output() {
+          @Override
+          public void event(String json, long line) {}
+
+          @Override
+          public void problem(long line, String message) {}
+        };
+    try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      long read = 0;
+      String line;
+      while (read < upTo && (line = reader.readLine()) != null) {
+        read += line.getBytes(StandardCharsets.UTF_8).length + 1;
+        if (line.startsWith("#")) {
+          try {
+            decoder.line(line, 0, ignore);
+          } catch (BadLineException e) {
+            // a bad header line was reported when first read
+          }
+        }
+      }
+    }
   }
 
   private void dead(String source, String reason, byte[] b, int off, int len) {

@@ -14,7 +14,9 @@ final class Payload {
 
   private Payload() {}
 
-  record Decoded(byte kind, long receivedMillis, String source, String text) {}
+  /** A decoded payload; the text is at {@code [textOffset, bytes.length)} of {@code bytes}. */
+  record Decoded(
+      byte kind, long receivedMillis, String source, String text, byte[] bytes, int textOffset) {}
 
   static byte[] encode(
       byte kind, long receivedMillis, byte[] source, byte[] text, int off, int len) {
@@ -37,6 +39,6 @@ final class Payload {
     int srcLen = b.getShort() & 0xFFFF;
     String source = new String(p, 11, srcLen, StandardCharsets.UTF_8);
     String text = new String(p, 11 + srcLen, p.length - 11 - srcLen, StandardCharsets.UTF_8);
-    return new Decoded(kind, received, source, text);
+    return new Decoded(kind, received, source, text, p, 11 + srcLen);
   }
 }

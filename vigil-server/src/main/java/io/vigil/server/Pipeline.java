@@ -47,6 +47,7 @@ final class Pipeline implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean paused;
+  private volatile boolean idle;
   private volatile long committed;
 
   Pipeline(
@@ -81,8 +82,11 @@ final class Pipeline implements AutoCloseable {
   }
 
   /** Stops (or resumes) reading the spool; the backlog grows meanwhile (for tests of load). */
-  void pause(boolean pause) {
+  void pause(boolean pause) throws InterruptedException {
     this.paused = pause;
+    while (pause && !idle && thread.isAlive()) {
+      Thread.sleep(5); // until the batch in hand is done
+    }
   }
 
   /** The last spool sequence whose outputs are committed. */
@@ -100,9 +104,11 @@ final class Pipeline implements AutoCloseable {
     try (Spool.Reader reader = spool.reader(committed)) {
       while (running) {
         if (paused) {
+          idle = true;
           Thread.sleep(20);
           continue;
         }
+        idle = false;
         List<Spool.Entry> batch;
         try {
           batch = reader.poll(settings.batchRecords(), 16L << 20, Duration.ofMillis(100));
@@ -184,11 +190,19 @@ final class Pipeline implements AutoCloseable {
       String json;
       Event event;
       try {
-        json =
-            p.kind() == Payload.SYSLOG
-                ? EventFields.syslogJson(p.text(), received, p.source())
-                : p.text();
-        event = parser.parse(json, p.source(), entry.sequence());
+        if (p.kind() == Payload.SYSLOG) {
+          json = EventFields.syslogJson(p.text(), received, p.source());
+          event = parser.parse(json, p.source(), entry.sequence());
+        } else {
+          json = p.text();
+          event =
+              parser.parse(
+                  p.bytes(),
+                  p.textOffset(),
+                  p.bytes().length - p.textOffset(),
+                  p.source(),
+                  entry.sequence());
+        }
       } catch (EventParseException e) {
         dead.add(new DeadLetter(received, p.source(), e.getMessage(), p.text()));
         continue;

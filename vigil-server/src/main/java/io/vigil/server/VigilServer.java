@@ -20,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code vigil serve} in one object: opens the data directory (spool, event store, database), loads
@@ -44,6 +46,9 @@ public final class VigilServer implements AutoCloseable {
   private final ScheduledExecutorService housekeeping;
   private final RuleSet rules;
   private final CountDownLatch stopped = new CountDownLatch(1);
+
+  /** Held so that the level set on it is not lost when the logger is collected. */
+  private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
 
   private VigilServer(
       ServerConfig config,
@@ -83,6 +88,8 @@ public final class VigilServer implements AutoCloseable {
       throws IOException {
     Path data = config.dataDir();
     Files.createDirectories(data);
+    // Flyway reports every migration check at INFO through java.util.logging; warnings are enough
+    FLYWAY_LOG.setLevel(Level.WARNING);
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       List<Path> rulePaths = new ArrayList<>(config.rules());

@@ -69,8 +69,8 @@ class DirectoryWatcherTest {
       Files.writeString(log, ev("c", 1) + "\n", StandardOpenOption.TRUNCATE_EXISTING);
       assertThat(count(t, "c", 1)).isEqualTo(1);
 
-      // a syslog-style line is taken as text and normalized
-      append(log, "<13>Mar 14 08:00:00 host-b app: watched plainline");
+      // a syslog file is told by its content and normalized
+      append(in.resolve("messages"), "Mar 14 08:00:00 host-b app[12]: watched plainline");
       assertThat(t.awaitSearch("plainline", 1).path("total").asLong()).isEqualTo(1);
       t.drain();
     }
