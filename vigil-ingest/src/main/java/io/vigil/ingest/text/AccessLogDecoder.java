@@ -73,6 +73,9 @@ public final class AccessLogDecoder implements TextDecoder {
     if (bracket < 0) {
       throw bad("expected the time in brackets, [10/Oct/2000:13:55:36 -0700]", line);
     }
+    if (bracket < p) {
+      throw bad("expected the user field ('-') before the time", line);
+    }
     String user = s.substring(p, bracket);
     int close = s.indexOf(']', bracket);
     if (close < 0) {
