@@ -24,7 +24,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  */
 final class Mappings {
   static final List<String> BUILTIN =
-      List.of("windows.yml", "zeek.yml", "aws.yml", "linux.yml", "webserver.yml");
+      List.of(
+          "windows.yml", "zeek.yml", "aws.yml", "linux.yml", "webserver.yml", "suricata.yml");
 
   /** Field locations for one product. */
   static final class ProductFields {
