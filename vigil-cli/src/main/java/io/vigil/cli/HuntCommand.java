@@ -7,6 +7,7 @@ import io.vigil.detect.RuleProblem;
 import io.vigil.detect.RuleSet;
 import io.vigil.event.JsonEventParser;
 import io.vigil.ingest.LogReader;
+import io.vigil.ingest.LogRecord;
 import io.vigil.ingest.ReadLimits;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -231,7 +232,7 @@ final class HuntCommand implements Callable<Integer> {
 
     // ---- hunt
     LogReader reader =
-        new LogReader(new JsonEventParser(ruleSet.schema())::parse, readLimits)
+        new LogReader(LogRecord.RecordParser.of(new JsonEventParser(ruleSet.schema())), readLimits)
             .withInputFormat(inputFormat);
     long totalBytes = totalSize(inputPaths);
     boolean showProgress = !noProgress && HuntProgress.stderrIsTerminal();

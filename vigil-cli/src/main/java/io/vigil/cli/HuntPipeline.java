@@ -4,6 +4,7 @@ import io.vigil.detect.Detection;
 import io.vigil.detect.RuleSet;
 import io.vigil.event.Event;
 import io.vigil.event.EventParseException;
+import io.vigil.ingest.LineBlock;
 import io.vigil.ingest.LogRecord;
 import io.vigil.ingest.LogSink;
 import io.vigil.ingest.ReadProblem;
@@ -28,7 +29,8 @@ import java.util.function.LongConsumer;
  * and hands their detections on. So output is in input order whatever the thread count, and memory
  * is bounded: at most {@code threads * BATCHES_PER_THREAD + 1} batches (each of at most {@value
  * #BATCH_SIZE} records or about {@value #BATCH_CHARS} characters) are in flight, and the reader
- * waits when the writer falls behind.
+ * waits when the writer falls behind. JSON lines arrive as {@link LineBlock}s of bytes, which the
+ * workers parse without decoding them into strings first.
  */
 final class HuntPipeline {
   /** Records per batch: large enough that handing batches between threads costs little. */
@@ -146,7 +148,9 @@ final class HuntPipeline {
     private final int minRank;
     private final Consumer<ReadProblem> problems;
     private final LongConsumer bytesRead;
-    private List<LogRecord> batch = new ArrayList<>(BATCH_SIZE);
+    // LogRecords and LineBlocks, in input order
+    private List<Object> batch = new ArrayList<>();
+    private long batchRecords;
     private long batchChars;
     volatile boolean cancelled;
 
@@ -171,8 +175,24 @@ final class HuntPipeline {
         throw new CancellationException("hunt stopped");
       }
       batch.add(record);
+      batchRecords++;
       batchChars += record.text().length();
-      if (batch.size() >= BATCH_SIZE || batchChars >= BATCH_CHARS) {
+      if (batchRecords >= BATCH_SIZE || batchChars >= BATCH_CHARS) {
+        flush();
+      }
+    }
+
+    @Override
+    public void lines(LineBlock block) {
+      if (cancelled) {
+        throw new CancellationException("hunt stopped");
+      }
+      batch.add(block);
+      batchRecords += block.size();
+      for (int i = 0; i < block.size(); i++) {
+        batchChars += block.length(i);
+      }
+      if (batchRecords >= BATCH_SIZE || batchChars >= BATCH_CHARS) {
         flush();
       }
     }
@@ -191,8 +211,9 @@ final class HuntPipeline {
       if (batch.isEmpty()) {
         return;
       }
-      List<LogRecord> full = batch;
-      batch = new ArrayList<>(BATCH_SIZE);
+      List<Object> full = batch;
+      batch = new ArrayList<>();
+      batchRecords = 0;
       batchChars = 0;
       Future<BatchResult> result = workers.submit(() -> match(full));
       try {
@@ -204,21 +225,47 @@ final class HuntPipeline {
     }
 
     /** Runs on a worker: parses and matches one batch. */
-    private BatchResult match(List<LogRecord> records) {
-      List<Detection> detections = new ArrayList<>();
-      int events = 0;
-      int parseErrors = 0;
-      for (LogRecord record : records) {
-        Event event;
-        try {
-          event = record.parse();
-        } catch (EventParseException e) {
-          parseErrors++;
-          problems.accept(
-              new ReadProblem(
-                  record.origin(), record.index(), ReadProblem.Kind.RECORD, e.getMessage()));
-          continue;
+    private BatchResult match(List<Object> items) {
+      Batch batch = new Batch();
+      for (Object item : items) {
+        if (item instanceof LineBlock block) {
+          for (int i = 0; i < block.size(); i++) {
+            Event event;
+            try {
+              event = block.parse(i);
+            } catch (EventParseException e) {
+              batch.parseError(block.origin(), block.index(i), e);
+              continue;
+            }
+            batch.match(event, block.origin(), block.index(i));
+          }
+        } else {
+          LogRecord record = (LogRecord) item;
+          Event event;
+          try {
+            event = record.parse();
+          } catch (EventParseException e) {
+            batch.parseError(record.origin(), record.index(), e);
+            continue;
+          }
+          batch.match(event, record.origin(), record.index());
         }
+      }
+      return new BatchResult(batch.detections, batch.events, batch.parseErrors);
+    }
+
+    /** What one batch found so far, on its worker. */
+    private final class Batch {
+      final List<Detection> detections = new ArrayList<>();
+      int events;
+      int parseErrors;
+
+      void parseError(String origin, long index, EventParseException e) {
+        parseErrors++;
+        problems.accept(new ReadProblem(origin, index, ReadProblem.Kind.RECORD, e.getMessage()));
+      }
+
+      void match(Event event, String origin, long index) {
         events++;
         List<Detection> found;
         try {
@@ -227,13 +274,13 @@ final class HuntPipeline {
           // An engine fault on one event must not end the hunt; report it like a bad record.
           problems.accept(
               new ReadProblem(
-                  record.origin(),
-                  record.index(),
+                  origin,
+                  index,
                   ReadProblem.Kind.RECORD,
                   "the detection engine failed on this event ("
                       + e
                       + "); please report it with the event"));
-          continue;
+          return;
         }
         for (Detection d : found) {
           if (HuntLevels.rank(d.rule().level()) >= minRank) {
@@ -241,7 +288,6 @@ final class HuntPipeline {
           }
         }
       }
-      return new BatchResult(detections, events, parseErrors);
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.vigil.event;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 
@@ -24,13 +27,36 @@ final class ByteScanner {
     }
   }
 
+  /**
+   * A string value kept as its place in the event's bytes ({@code [start, end)}, between the
+   * quotes, already checked) and decoded when the event is first asked for it.
+   */
+  record Span(int start, int end, boolean escaped) {
+    String decode(byte[] bytes) {
+      return ByteScanner.decode(bytes, start, end, escaped);
+    }
+  }
+
   /** Deeper nesting (only with a raised {@code json.max-depth}) takes the text path. */
   private static final int MAX_RECURSION = 256;
+
+  private static final int ESCAPE = 1;
+  private static final int SURROGATE = 2;
 
   /** Jackson's default longest number and longest key, in characters. */
   private static final int MAX_NUMBER_CHARS = 1000;
 
   private static final int MAX_NAME_CHARS = 50_000;
+
+  // Eight bytes at a time: a long per step, with the classic "has a zero byte" bit tricks.
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUOTES = 0x2222222222222222L;
+  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+  private static final long DOTS = 0x2E2E2E2E2E2E2E2EL;
+  private static final long SPACES = 0x2020202020202020L;
 
   /** Bytes that end a run of plain string bytes: quote, backslash and control characters. */
   private static final boolean[] STRING_STOP = new boolean[256];
@@ -60,7 +86,9 @@ final class ByteScanner {
   private final int maxFields;
   private int pos;
   private int fields;
-  private byte[] scratch;
+  // the slots given a value, to freeze multi-valued ones at the end without visiting every slot
+  private int[] touched = new int[32];
+  private int touchedCount;
 
   ByteScanner(byte[] b, int start, int end, Object[] values, JsonLimits limits) {
     this.b = b;
@@ -82,6 +110,12 @@ final class ByteScanner {
     skipWs();
     if (pos != end) {
       throw Fallback.INSTANCE;
+    }
+    for (int i = 0; i < touchedCount; i++) {
+      int slot = touched[i];
+      if (values[slot] instanceof Event.MultiValue multi) {
+        values[slot] = Collections.unmodifiableList(multi);
+      }
     }
   }
 
@@ -153,24 +187,18 @@ final class ByteScanner {
   /** A key, after its opening quote: the schema node it leads to, or null. */
   private FieldSchema.Node key(FieldSchema.Node node) {
     int start = pos;
-    while (true) {
-      if (pos >= end) {
+    pos = keyStop(pos);
+    if (pos >= end) {
+      throw Fallback.INSTANCE;
+    }
+    if (b[pos] != '"') {
+      // an escape, a control character, a dot or a non-ASCII byte: decode, ask by text
+      pos = start;
+      String key = string();
+      if (key.length() > MAX_NAME_CHARS) {
         throw Fallback.INSTANCE;
       }
-      int c = b[pos] & 0xff;
-      if (!KEY_STOP[c]) {
-        pos++;
-      } else if (c == '"') {
-        break;
-      } else {
-        // an escape, a control character, a dot or a non-ASCII byte: decode, ask by text
-        pos = start;
-        String key = string();
-        if (key.length() > MAX_NAME_CHARS) {
-          throw Fallback.INSTANCE;
-        }
-        return node.child(key);
-      }
+      return node.child(key);
     }
     int len = pos - start;
     pos++;
@@ -185,11 +213,19 @@ final class ByteScanner {
     int slot = node.slot();
     switch (peek()) {
       case '"' -> {
-        pos++;
+        int start = ++pos;
+        int flags = skipString();
         if (slot >= 0) {
-          add(slot, string());
-        } else {
-          skipString();
+          if ((flags & SURROGATE) != 0) {
+            throw Fallback.INSTANCE; // the text path pairs surrogates (or not)
+          }
+          Span span = new Span(start, pos - 1, flags != 0);
+          if (values[slot] == null) {
+            touch(slot);
+            values[slot] = span;
+          } else {
+            add(slot, span.decode(b));
+          }
         }
       }
       case '{' -> {
@@ -231,7 +267,20 @@ final class ByteScanner {
   }
 
   private void add(int slot, Object value) {
-    values[slot] = Event.addValue(values[slot], value);
+    Object existing = values[slot];
+    if (existing == null) {
+      touch(slot);
+    } else if (existing instanceof Span span) {
+      existing = span.decode(b);
+    }
+    values[slot] = Event.addValue(existing, value);
+  }
+
+  private void touch(int slot) {
+    if (touchedCount == touched.length) {
+      touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
+    }
+    touched[touchedCount++] = slot;
   }
 
   /** An array on a wanted path, after its '['. */
@@ -244,6 +293,7 @@ final class ByteScanner {
       pos++;
       int slot = node.slot();
       if (slot >= 0 && values[slot] == null) {
+        touch(slot);
         values[slot] = Collections.emptyList();
       }
       return;
@@ -436,95 +486,119 @@ final class ByteScanner {
   /** A string after its opening quote, decoded; ends after the closing quote. */
   private String string() {
     int start = pos;
-    while (true) {
-      if (pos >= end) {
-        throw Fallback.INSTANCE;
-      }
-      int c = b[pos] & 0xff;
-      if (!STRING_STOP[c]) {
-        pos++;
-      } else if (c == '"') {
-        String s = new String(b, start, pos - start, StandardCharsets.UTF_8);
-        pos++;
-        return s;
-      } else if (c == '\\') {
-        return escaped(start);
-      } else {
-        throw Fallback.INSTANCE; // a control character must be escaped
-      }
+    int flags = skipString();
+    if ((flags & SURROGATE) != 0) {
+      throw Fallback.INSTANCE; // the text path pairs surrogates (or not)
     }
+    return decode(b, start, pos - 1, flags != 0);
+  }
+
+  /** The first quote, backslash or control byte at or after {@code i}, or {@code end}. */
+  private int stringStop(int i) {
+    byte[] b = this.b;
+    int end = this.end;
+    while (i + 8 <= end) {
+      long x = (long) LONGS.get(b, i);
+      long q = x ^ QUOTES;
+      long s = x ^ BACKSLASHES;
+      long t = ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((x - SPACES) & ~x);
+      t &= HIGHS;
+      if (t != 0) {
+        // the lowest flagged byte is exact (higher ones may be borrows)
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+      i += 8;
+    }
+    while (i < end && !STRING_STOP[b[i] & 0xff]) {
+      i++;
+    }
+    return i;
+  }
+
+  /** As {@link #stringStop}, also stopping at a dot or a non-ASCII byte. */
+  private int keyStop(int i) {
+    byte[] b = this.b;
+    int end = this.end;
+    while (i + 8 <= end) {
+      long x = (long) LONGS.get(b, i);
+      long q = x ^ QUOTES;
+      long s = x ^ BACKSLASHES;
+      long d = x ^ DOTS;
+      long t = ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((d - ONES) & ~d) | ((x - SPACES) & ~x);
+      t = (t | x) & HIGHS;
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+      i += 8;
+    }
+    while (i < end && !KEY_STOP[b[i] & 0xff]) {
+      i++;
+    }
+    return i;
   }
 
   /**
-   * The rest of a string that holds escapes, decoded into UTF-8 bytes first: raw bytes are copied
-   * as they are (so malformed UTF-8 is replaced exactly as when the whole text is decoded), escapes
-   * become the UTF-8 of their character.
+   * The text of checked string bytes (between the quotes): raw bytes are decoded as they are (so
+   * malformed UTF-8 is replaced exactly as when the whole text is decoded), escapes become the
+   * UTF-8 of their character first. Surrogate escapes are never met here: they take the text path.
    */
-  private String escaped(int start) {
-    int n = pos - start;
-    byte[] out = scratch(n + 64);
-    System.arraycopy(b, start, out, 0, n);
+  static String decode(byte[] b, int start, int end, boolean escaped) {
+    if (!escaped) {
+      return new String(b, start, end - start, StandardCharsets.UTF_8);
+    }
+    byte[] out = new byte[end - start]; // escapes only shrink
+    int n = 0;
+    int i = start;
     while (true) {
-      if (pos >= end) {
-        throw Fallback.INSTANCE;
-      }
-      if (n + 3 > out.length) {
-        out = grow(out, n);
-      }
-      int c = b[pos] & 0xff;
-      if (c == '"') {
-        pos++;
+      int stop = backslash(b, i, end);
+      System.arraycopy(b, i, out, n, stop - i);
+      n += stop - i;
+      if (stop >= end) {
         return new String(out, 0, n, StandardCharsets.UTF_8);
       }
-      if (c == '\\') {
-        pos++;
-        int e = peek();
-        pos++;
-        switch (e) {
-          case '"', '\\', '/' -> out[n++] = (byte) e;
-          case 'b' -> out[n++] = '\b';
-          case 'f' -> out[n++] = '\f';
-          case 'n' -> out[n++] = '\n';
-          case 'r' -> out[n++] = '\r';
-          case 't' -> out[n++] = '\t';
-          case 'u' -> {
-            int code = hex4();
-            if (code < 0x80) {
-              out[n++] = (byte) code;
-            } else if (code < 0x800) {
-              out[n++] = (byte) (0xC0 | code >> 6);
-              out[n++] = (byte) (0x80 | (code & 0x3F));
-            } else if (code >= 0xD800 && code <= 0xDFFF) {
-              throw Fallback.INSTANCE; // surrogates: the text path pairs them (or not)
-            } else {
-              out[n++] = (byte) (0xE0 | code >> 12);
-              out[n++] = (byte) (0x80 | ((code >> 6) & 0x3F));
-              out[n++] = (byte) (0x80 | (code & 0x3F));
-            }
+      int e = b[stop + 1];
+      i = stop + 2;
+      switch (e) {
+        case 'b' -> out[n++] = '\b';
+        case 'f' -> out[n++] = '\f';
+        case 'n' -> out[n++] = '\n';
+        case 'r' -> out[n++] = '\r';
+        case 't' -> out[n++] = '\t';
+        case 'u' -> {
+          int code = 0;
+          for (int k = 0; k < 4; k++) {
+            code = code << 4 | Character.digit(b[i++], 16);
           }
-          default -> throw Fallback.INSTANCE;
+          if (code < 0x80) {
+            out[n++] = (byte) code;
+          } else if (code < 0x800) {
+            out[n++] = (byte) (0xC0 | code >> 6);
+            out[n++] = (byte) (0x80 | (code & 0x3F));
+          } else {
+            out[n++] = (byte) (0xE0 | code >> 12);
+            out[n++] = (byte) (0x80 | ((code >> 6) & 0x3F));
+            out[n++] = (byte) (0x80 | (code & 0x3F));
+          }
         }
-      } else if (c < 0x20) {
-        throw Fallback.INSTANCE;
-      } else {
-        out[n++] = (byte) c;
-        pos++;
+        default -> out[n++] = (byte) e; // " \ /
       }
     }
   }
 
-  private byte[] scratch(int size) {
-    if (scratch == null || scratch.length < size) {
-      scratch = new byte[Math.max(size, 256)];
+  /** The first backslash in {@code b[i, end)}, or {@code end}. */
+  private static int backslash(byte[] b, int i, int end) {
+    while (i + 8 <= end) {
+      long s = (long) LONGS.get(b, i) ^ BACKSLASHES;
+      long t = (s - ONES) & ~s & HIGHS;
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+      i += 8;
     }
-    return scratch;
-  }
-
-  private byte[] grow(byte[] out, int used) {
-    byte[] bigger = new byte[out.length * 2];
-    System.arraycopy(out, 0, bigger, 0, used);
-    scratch = bigger;
-    return bigger;
+    while (i < end && b[i] != '\\') {
+      i++;
+    }
+    return i;
   }
 
   private int hex4() {
@@ -549,19 +623,22 @@ final class ByteScanner {
     return code;
   }
 
-  /** Checks and passes over a string after its opening quote. */
-  private void skipString() {
+  /**
+   * Checks and passes over a string after its opening quote; says whether it held an escape ({@link
+   * #ESCAPE}) and a surrogate escape ({@link #SURROGATE}).
+   */
+  private int skipString() {
+    int flags = 0;
     while (true) {
+      pos = stringStop(pos);
       if (pos >= end) {
         throw Fallback.INSTANCE;
       }
-      int c = b[pos++] & 0xff;
-      if (!STRING_STOP[c]) {
-        continue;
-      }
+      int c = b[pos++];
       if (c == '"') {
-        return;
+        return flags;
       }
+      flags |= ESCAPE;
       if (c != '\\') {
         throw Fallback.INSTANCE; // a control character must be escaped
       }
@@ -572,7 +649,12 @@ final class ByteScanner {
         case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
           // a one-character escape
         }
-        case 'u' -> hex4();
+        case 'u' -> {
+          int code = hex4();
+          if (code >= 0xD800 && code <= 0xDFFF) {
+            flags |= SURROGATE;
+          }
+        }
         default -> throw Fallback.INSTANCE;
       }
     }

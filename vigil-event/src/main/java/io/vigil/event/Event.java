@@ -19,8 +19,10 @@ import java.util.function.Consumer;
  * JSON array, or a path that crosses an array of objects). A missing field is Java {@code null}.
  *
  * <p>Fields outside the schema are still reachable through {@link #get(String)}: the raw JSON is
- * then parsed once, lazily. The slot values are fixed at construction; the lazy view makes an event
- * safe to read from one thread at a time, which is how every host uses it.
+ * then parsed once, lazily. The slot values are fixed at construction, though an event parsed from
+ * bytes decodes a string value (and its raw text) only when first asked for; these lazy views make
+ * an event safe to read from one thread at a time (or from several, one after another, with a
+ * hand-over between them), which is how every host uses it.
  */
 public final class Event {
   /** The value of a field that is present and JSON null. */
@@ -91,14 +93,20 @@ public final class Event {
 
   /** The value in a slot of the schema, or null when the field is missing. */
   public Object get(int slot) {
-    return values[slot];
+    Object v = values[slot];
+    if (v instanceof ByteScanner.Span span) {
+      // a string kept as its place in the raw bytes until first asked for
+      v = span.decode(rawBytes);
+      values[slot] = v;
+    }
+    return v;
   }
 
   /** The value at a dotted path (case-insensitive), or null when the field is missing. */
   public Object get(String path) {
     int slot = schema.slot(path);
     if (slot >= 0) {
-      return values[slot];
+      return get(slot);
     }
     return all().get(path.toLowerCase(Locale.ROOT));
   }

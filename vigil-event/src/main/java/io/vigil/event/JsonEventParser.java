@@ -115,7 +115,6 @@ public final class JsonEventParser {
       Object[] values = new Object[schema.size()];
       try {
         new ByteScanner(utf8, offset, offset + length, values, limits).event(schema.root());
-        Event.freeze(values);
         return new Event(schema, values, utf8, offset, length, origin, index);
       } catch (ByteScanner.Fallback e) {
         // decided by the text path below, error messages included
