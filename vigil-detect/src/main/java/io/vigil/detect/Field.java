@@ -8,6 +8,12 @@ import java.util.List;
  * instance.
  */
 final class Field {
+  /**
+   * Stands for "any value of the event" in keyword atoms ({@link AtomIndex}); it has no path, and
+   * buckets answer its atoms by scanning the event's raw JSON text.
+   */
+  static final Field KEYWORDS = new Field("<keywords>", List.of());
+
   final String name;
   final List<String> paths;
   int[] slots = new int[0];

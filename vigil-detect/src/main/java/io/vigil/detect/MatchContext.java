@@ -31,6 +31,24 @@ final class MatchContext {
 
   private long[] readyBits = new long[0];
 
+  /** Scratch for the decimal digits of a number being scanned. */
+  final char[] digits = new char[24];
+
+  /** Scratch for the values of the fields that route an event. */
+  Object[] routeValues = new Object[0];
+
+  private long[] bucketBits = new long[0];
+
+  /** A cleared bit set of at least the given number of words, for a bucket's candidates. */
+  long[] bucketBits(int words) {
+    if (bucketBits.length < words) {
+      bucketBits = new long[Math.max(words, 2 * bucketBits.length)];
+    } else {
+      java.util.Arrays.fill(bucketBits, 0, words, 0L);
+    }
+    return bucketBits;
+  }
+
   /** A cleared bit set of the given number of words, for the rules ready to evaluate. */
   long[] readyBits(int words) {
     if (readyBits.length != words) {

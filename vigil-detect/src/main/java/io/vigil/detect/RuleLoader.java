@@ -31,9 +31,11 @@ final class RuleLoader {
     final List<String> filters = new ArrayList<>();
     int index;
     int productId;
-    // One of these must hold for the rule to fire (null: no such set); see AtomIndex.
-    int[] indexedAtoms;
-    Cond[] directAtoms;
+    int group;
+    // One of these field items must hold for the rule to fire (null: no such set); see AtomIndex.
+    Cond.FieldMatch[] atoms;
+    // One of these fields must be present for the rule to fire (null: no such set).
+    Field[] need;
 
     Compiled(
         Rule rule,

@@ -40,24 +40,20 @@ public final class RuleSet {
   private final Field[] fields;
   private final Map<FieldSchema, int[]> foreign = new ConcurrentHashMap<>();
   private final KeywordIndex keywords;
-  // Prefilter: a rule can only fire when one of the slots it needs is present (null: always
-  // evaluate); rulesBySlot lists, per schema slot, the rules that need it.
-  private final int[][] rulesBySlot;
-  private final boolean[] always;
-  // Per rule, as bit sets over rule indexes: no atom set (passes the value prefilter), some atoms
-  // that are evaluated directly; and per atom, the rules that list it.
-  private final long[] noAtoms;
-  private final long[] alwaysBits;
-  private final long[] hasDirect;
-  private final int[][] rulesByAtom;
-  private final int[] productOf;
   private final RuleLoader.Compiled[] byIndex;
-  private final int ruleCount;
-  private final AtomIndex atoms;
   // Products whose mapping says which events are theirs (e.g. Windows event logs): rules without a
   // mapping entry for another product are not evaluated on such events.
   private final String[] claimProducts;
   private final Cond[] claimConds;
+  // Routing: the fields that the gates and claims read (null: some gate reads more than fields, so
+  // gates are evaluated on every event); a cache from their values to the event's bucket.
+  private final Field[] routeFields;
+  private final RouteCache routeCache = new RouteCache();
+  private final Map<BucketKey, Bucket> buckets = new ConcurrentHashMap<>();
+  private final boolean hasUngated;
+
+  /** Which gates passed and which product claimed the event: identifies a bucket. */
+  private record BucketKey(List<Long> passed, int claimed) {}
 
   private RuleSet(
       FieldSchema schema,
@@ -73,14 +69,26 @@ public final class RuleSet {
     this.keywords = keywords;
     this.claimProducts = claimProducts;
     this.claimConds = claimConds;
-    this.ruleCount = compiled.size();
-    this.always = new boolean[ruleCount];
-    List<List<Integer>> bySlot = new ArrayList<>();
-    for (int i = 0; i < schema.size(); i++) {
-      bySlot.add(new ArrayList<>());
+    this.byIndex = compiled.toArray(RuleLoader.Compiled[]::new);
+    Set<Field> routed = new LinkedHashSet<>();
+    boolean routable = true;
+    for (Group g : groups) {
+      routable &= g.gate == null || readFields(g.gate, routed);
     }
-    for (int r = 0; r < compiled.size(); r++) {
-      RuleLoader.Compiled c = compiled.get(r);
+    for (Cond c : claimConds) {
+      routable &= readFields(c, routed);
+    }
+    this.routeFields = routable ? routed.toArray(Field[]::new) : null;
+    boolean ungated = false;
+    for (int gi = 0; gi < groups.length; gi++) {
+      ungated |= groups[gi].gate == null;
+      for (RuleLoader.Compiled c : groups[gi].rules) {
+        c.group = gi;
+      }
+    }
+    this.hasUngated = ungated;
+    for (int r = 0; r < byIndex.length; r++) {
+      RuleLoader.Compiled c = byIndex[r];
       c.index = r;
       c.productId = -1;
       for (int p = 0; p < claimProducts.length; p++) {
@@ -89,72 +97,9 @@ public final class RuleSet {
         }
       }
       Set<Field> need = necessary(c.cond);
-      if (need == null) {
-        always[r] = true;
-        continue;
-      }
-      Set<Integer> slots = new java.util.TreeSet<>();
-      for (Field f : need) {
-        for (int slot : f.slots) {
-          slots.add(slot);
-        }
-      }
-      for (int slot : slots) {
-        bySlot.get(slot).add(r);
-      }
-    }
-    this.atoms = new AtomIndex();
-    int words = (ruleCount + 63) >>> 6;
-    this.noAtoms = new long[words];
-    this.alwaysBits = new long[words];
-    for (int r = 0; r < ruleCount; r++) {
-      if (always[r]) {
-        alwaysBits[r >>> 6] |= 1L << r;
-      }
-    }
-    this.hasDirect = new long[words];
-    this.productOf = new int[ruleCount];
-    this.byIndex = compiled.toArray(RuleLoader.Compiled[]::new);
-    for (RuleLoader.Compiled c : compiled) {
-      productOf[c.index] = c.productId;
-      AtomIndex.Atom[] as = atoms.atomsOf(c.cond);
-      if (as == null) {
-        noAtoms[c.index >>> 6] |= 1L << c.index;
-      } else {
-        c.indexedAtoms =
-            java.util.Arrays.stream(as)
-                .filter(AtomIndex.Atom::indexed)
-                .mapToInt(AtomIndex.Atom::id)
-                .toArray();
-        c.directAtoms =
-            java.util.Arrays.stream(as)
-                .filter(a -> !a.indexed())
-                .map(AtomIndex.Atom::cond)
-                .toArray(Cond[]::new);
-        if (c.directAtoms.length > 0) {
-          hasDirect[c.index >>> 6] |= 1L << c.index;
-        }
-      }
-    }
-    atoms.build();
-    List<List<Integer>> byAtom = new ArrayList<>();
-    for (int a = 0; a < atoms.size(); a++) {
-      byAtom.add(new ArrayList<>());
-    }
-    for (RuleLoader.Compiled c : compiled) {
-      if (c.indexedAtoms != null) {
-        for (int id : c.indexedAtoms) {
-          byAtom.get(id).add(c.index);
-        }
-      }
-    }
-    this.rulesByAtom = new int[byAtom.size()][];
-    for (int a = 0; a < byAtom.size(); a++) {
-      rulesByAtom[a] = byAtom.get(a).stream().mapToInt(Integer::intValue).distinct().toArray();
-    }
-    this.rulesBySlot = new int[bySlot.size()][];
-    for (int i = 0; i < bySlot.size(); i++) {
-      rulesBySlot[i] = bySlot.get(i).stream().mapToInt(Integer::intValue).toArray();
+      c.need = need == null ? null : need.toArray(Field[]::new);
+      List<Cond.FieldMatch> atoms = AtomIndex.necessary(c.cond, routed);
+      c.atoms = atoms == null || atoms.isEmpty() ? null : atoms.toArray(Cond.FieldMatch[]::new);
     }
     this.schema = schema;
     this.rules = rules;
@@ -162,6 +107,33 @@ public final class RuleSet {
     this.byRule = byRule;
     this.groupOf = groupOf;
     this.fields = fields;
+  }
+
+  /** Adds the fields a condition reads; false when it also reads something else (keywords). */
+  private static boolean readFields(Cond c, Set<Field> out) {
+    return switch (c) {
+      case Cond.FieldMatch f -> out.add(f.field()) || true;
+      case Cond.Exists e -> out.add(e.field()) || true;
+      case Cond.FieldRef r -> out.add(r.field()) | out.add(r.other()) || true;
+      case Cond.Named n -> readFields(n.inner(), out);
+      case Cond.Not n -> readFields(n.inner(), out);
+      case Cond.Const k -> true;
+      case Cond.Keywords k -> false;
+      case Cond.And a -> {
+        boolean ok = true;
+        for (Cond p : a.parts()) {
+          ok &= readFields(p, out);
+        }
+        yield ok;
+      }
+      case Cond.Or o -> {
+        boolean ok = true;
+        for (Cond p : o.parts()) {
+          ok &= readFields(p, out);
+        }
+        yield ok;
+      }
+    };
   }
 
   /**
@@ -373,82 +345,151 @@ public final class RuleSet {
 
   /** The rules that fire on the event, in load order; an empty shared list when none does. */
   public List<Detection> match(Event event) {
-    return match(event, true);
-  }
-
-  /** Matching with the prefilters off (every rule of a passing gate is evaluated), for tests. */
-  List<Detection> matchUnfiltered(Event event) {
-    return match(event, false);
-  }
-
-  private List<Detection> match(Event event, boolean prefilter) {
     MatchContext ctx = begin(event);
-    List<Detection> out = NONE;
-    long[] ready = null;
-    long[] present = null;
-    if (prefilter) {
-      // ready: rules whose needed fields are present and which have no atoms or a holding
-      // indexed atom; rules only missing a direct atom are checked one by one below.
-      present = candidates(ctx);
-      long[] atomBits = ctx.atomBits(atoms.size());
-      atoms.probe(ctx, atomBits);
-      ready = ctx.readyBits(noAtoms.length);
-      for (int w = 0; w < atomBits.length; w++) {
-        long word = atomBits[w];
+    try {
+      Bucket bucket = route(ctx);
+      RuleLoader.Compiled[] rs = bucket.rules;
+      if (rs.length == 0) {
+        return NONE;
+      }
+      long[] bits = ctx.bucketBits(bucket.words);
+      bucket.candidates(ctx, bits);
+      List<Detection> out = NONE;
+      for (int w = 0; w < bucket.words; w++) {
+        long word = bits[w];
         while (word != 0) {
-          int a = (w << 6) + Long.numberOfTrailingZeros(word);
+          int i = (w << 6) + Long.numberOfTrailingZeros(word);
           word &= word - 1;
-          for (int r : rulesByAtom[a]) {
-            ready[r >>> 6] |= 1L << r;
+          RuleLoader.Compiled c = rs[i];
+          if (c.cond.eval(ctx)) {
+            if (out == NONE) {
+              out = new ArrayList<>(2);
+            }
+            out.add(new Detection(c.rule, event));
           }
         }
       }
-      for (int w = 0; w < noAtoms.length; w++) {
-        ready[w] = (ready[w] | noAtoms[w]) & present[w];
-      }
+      return out == NONE ? NONE : Collections.unmodifiableList(out);
+    } finally {
+      ctx.event = null;
     }
-    int claimed = -2;
-    for (Group g : groups) {
-      if (g.gate != null && !g.gate.eval(ctx)) {
-        continue;
+  }
+
+  /**
+   * For benchmarks and diagnostics: routing only. The number of rules whose log source the event
+   * belongs to (its bucket); no field value is probed and no rule evaluated.
+   */
+  public int routeSize(Event event) {
+    MatchContext ctx = begin(event);
+    try {
+      return route(ctx).rules.length;
+    } finally {
+      ctx.event = null;
+    }
+  }
+
+  /**
+   * For benchmarks and diagnostics: routing and candidate lookup. The number of rules that {@link
+   * #match} would evaluate in full on the event; no rule is evaluated.
+   */
+  public int candidateCount(Event event) {
+    MatchContext ctx = begin(event);
+    try {
+      Bucket bucket = route(ctx);
+      long[] bits = ctx.bucketBits(bucket.words);
+      bucket.candidates(ctx, bits);
+      int n = 0;
+      for (int w = 0; w < bucket.words; w++) {
+        n += Long.bitCount(bits[w]);
       }
-      if (g.gate == null && claimed == -2) {
-        claimed = claim(ctx);
-      }
-      int[] ids = g.ids;
-      for (int i = 0; i < ids.length; i++) {
-        int r = ids[i];
-        long bit = 1L << r;
-        if (ready != null && (ready[r >>> 6] & bit) == 0) {
-          if ((hasDirect[r >>> 6] & bit) == 0
-              || (present[r >>> 6] & bit) == 0
-              || !anyDirect(byIndex[r], ctx)) {
-            continue;
-          }
+      return n;
+    } finally {
+      ctx.event = null;
+    }
+  }
+
+  /**
+   * The reference semantics, for tests and benchmarks: every rule's log-source gate and full
+   * condition evaluated on the event, one rule after the other, with no routing, no prefilter and
+   * no index (keywords are searched value by value). Gives the same detections as {@link #match},
+   * only slower.
+   */
+  public List<Detection> matchNaive(Event event) {
+    MatchContext ctx = begin(event);
+    ctx.keywords = null;
+    List<Detection> out = NONE;
+    int claimed = claim(ctx);
+    for (RuleLoader.Compiled c : byIndex) {
+      Cond gate = groups[c.group].gate;
+      boolean applies = gate == null ? claimed < 0 || c.productId == claimed : gate.eval(ctx);
+      if (applies && c.cond.eval(ctx)) {
+        if (out == NONE) {
+          out = new ArrayList<>(2);
         }
-        if (g.gate == null && claimed >= 0 && productOf[r] != claimed) {
-          continue;
-        }
-        RuleLoader.Compiled c = g.rules[i];
-        if (c.cond.eval(ctx)) {
-          if (out == NONE) {
-            out = new ArrayList<>(2);
-          }
-          out.add(new Detection(c.rule, event));
-        }
+        out.add(new Detection(c.rule, event));
       }
     }
     ctx.event = null;
     return out == NONE ? NONE : Collections.unmodifiableList(out);
   }
 
-  private static boolean anyDirect(RuleLoader.Compiled c, MatchContext ctx) {
-    for (Cond a : c.directAtoms) {
-      if (a.eval(ctx)) {
-        return true;
+  /** The bucket of the rules whose log source the event belongs to. */
+  Bucket route(MatchContext ctx) {
+    Object[] values = null;
+    int hash = 0;
+    if (routeFields != null) {
+      values = ctx.routeValues;
+      if (values.length != routeFields.length) {
+        values = ctx.routeValues = new Object[routeFields.length];
+      }
+      for (int i = 0; i < routeFields.length; i++) {
+        Object v = routeFields[i].get(ctx);
+        values[i] = v;
+        hash = hash * 31 + (v == null ? 0 : v.hashCode());
+      }
+      Bucket b = routeCache.get(values, hash);
+      if (b != null) {
+        return b;
       }
     }
-    return false;
+    long[] passed = new long[(groups.length + 63) >>> 6];
+    for (int g = 0; g < groups.length; g++) {
+      if (groups[g].gate != null && groups[g].gate.eval(ctx)) {
+        passed[g >>> 6] |= 1L << g;
+      }
+    }
+    int claimed = hasUngated ? claim(ctx) : -1;
+    List<Long> key = new ArrayList<>(passed.length);
+    for (long w : passed) {
+      key.add(w);
+    }
+    BucketKey bk = new BucketKey(key, claimed);
+    Bucket b = buckets.get(bk);
+    if (b == null) {
+      b = buckets.computeIfAbsent(bk, k -> buildBucket(passed, claimed));
+    }
+    if (values != null) {
+      routeCache.put(values.clone(), hash, b);
+    }
+    return b;
+  }
+
+  private Bucket buildBucket(long[] passed, int claimed) {
+    List<RuleLoader.Compiled> in = new ArrayList<>();
+    for (RuleLoader.Compiled c : byIndex) {
+      Group g = groups[c.group];
+      if (g.gate == null
+          ? claimed < 0 || c.productId == claimed
+          : (passed[c.group >>> 6] & (1L << c.group)) != 0) {
+        in.add(c);
+      }
+    }
+    return new Bucket(in.toArray(RuleLoader.Compiled[]::new));
+  }
+
+  /** Matching with the prefilters off (every rule evaluated in full), for tests. */
+  List<Detection> matchUnfiltered(Event event) {
+    return matchNaive(event);
   }
 
   /** The first product whose mapping claims the event, or -1. */
@@ -459,24 +500,6 @@ public final class RuleSet {
       }
     }
     return -1;
-  }
-
-  /** The rules one of whose needed fields is present in the event, as a bit set. */
-  private long[] candidates(MatchContext ctx) {
-    long[] bits = ctx.candidates(ruleCount);
-    for (int slot = 0; slot < rulesBySlot.length; slot++) {
-      int[] rs = rulesBySlot[slot];
-      if (rs.length == 0 || !ctx.present(slot, schema)) {
-        continue;
-      }
-      for (int r : rs) {
-        bits[r >>> 6] |= 1L << r;
-      }
-    }
-    for (int w = 0; w < alwaysBits.length; w++) {
-      bits[w] |= alwaysBits[w];
-    }
-    return bits;
   }
 
   /**
@@ -568,40 +591,47 @@ public final class RuleSet {
     }
   }
 
-  /** For measurements: how many rules bypass the prefilter. */
-  String prefilterStats() {
-    java.util.Map<String, Integer> leaves = new java.util.HashMap<>();
-    int[] total = {0};
-    for (RuleLoader.Compiled c : byRule.values()) {
-      countLeaves(c.cond, leaves, total);
-    }
-    int n = 0;
-    StringBuilder sample = new StringBuilder();
-    for (int i = 0; i < always.length; i++) {
-      if (always[i]) {
-        n++;
-        if (n <= 15) {
-          sample
-              .append("\n    ")
-              .append(rules.get(i).logsource())
-              .append(' ')
-              .append(rules.get(i).title());
+  /**
+   * For measurements and benchmarks: how the rules were analysed (rules without atoms, rules with
+   * atoms evaluated directly), the routing fields, and each bucket built so far (its rules, indexed
+   * fields and automaton size). The text is for people; its form may change.
+   */
+  public String indexStats() {
+    int noAtoms = 0;
+    int direct = 0;
+    for (RuleLoader.Compiled c : byIndex) {
+      if (c.atoms == null) {
+        noAtoms++;
+      } else {
+        for (Cond.FieldMatch a : c.atoms) {
+          if (AtomIndex.keys(a) == null) {
+            direct++;
+            break;
+          }
         }
       }
     }
-    return n
-        + " of "
-        + always.length
-        + " rules always evaluated; field items: "
-        + total[0]
-        + " total, "
-        + leaves.size()
-        + " distinct; "
-        + atoms.stats()
-        + (keywords == null
-            ? ""
-            : "; keyword automaton " + keywords.tableSize() * 4 / 1024 + " KiB")
-        + sample;
+    StringBuilder sb = new StringBuilder();
+    sb.append(byIndex.length)
+        .append(" rules: ")
+        .append(noAtoms)
+        .append(" without atoms (always evaluated in their bucket), ")
+        .append(direct)
+        .append(" with an atom evaluated directly; route fields ")
+        .append(
+            routeFields == null
+                ? "none (gates evaluated per event)"
+                : java.util.Arrays.stream(routeFields).map(f -> f.name).toList().toString())
+        .append("; ")
+        .append(buckets.size())
+        .append(" buckets built");
+    long bytes = 0;
+    for (Bucket b : buckets.values()) {
+      bytes += b.bytes();
+      sb.append("\n    ").append(b.stats());
+    }
+    sb.insert(0, "automata " + bytes / 1024 + " KiB; ");
+    return sb.toString();
   }
 
   private static void countLeaves(Cond c, java.util.Map<String, Integer> leaves, int[] total) {

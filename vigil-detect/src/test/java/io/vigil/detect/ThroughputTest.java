@@ -45,7 +45,7 @@ class ThroughputTest {
           (System.nanoTime() - t0) / 1_000_000,
           (cpu.getCurrentThreadCpuTime() - c0) / 1_000_000);
     }
-    System.out.println(rules.prefilterStats());
+    System.out.println(rules.indexStats());
     Runtime rt = Runtime.getRuntime();
     System.gc();
     long before = rt.totalMemory() - rt.freeMemory();

@@ -1,0 +1,224 @@
+package io.vigil.detect;
+
+import io.vigil.event.Event;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules that apply to one kind of event (one outcome of the log-source gates and product
+ * claims, e.g. "Sysmon event 10"), with a candidate index over exactly those rules: one {@link
+ * FieldAutomaton} per field that some atom of these rules reads. Per event, only those fields are
+ * read; a rule is evaluated in full only when one of its atoms holds (or it has no atom, the
+ * "always" rules). Built on the first event of its kind, then shared by all threads.
+ */
+final class Bucket {
+  final RuleLoader.Compiled[] rules;
+  final int words;
+  private final Field[] fields;
+  private final FieldAutomaton[] automata;
+  // Rules with no atom: evaluated when one field they need is present (needs[i] null: always).
+  private final int[] alwaysRules;
+  private final Field[][] alwaysNeeds;
+  // Rules with atoms that are evaluated directly (regex, cased, numeric …): one must hold.
+  private final int[] directRules;
+  private final Cond[][] directAtoms;
+  // Keyword atoms: substring needles searched in the event's raw JSON text; the rules they mark.
+  private final FieldAutomaton keywordAutomaton;
+  private final int[] keywordRules;
+
+  Bucket(RuleLoader.Compiled[] rules) {
+    this.rules = rules;
+    this.words = Math.max(1, (rules.length + 63) >>> 6);
+    Map<Field, Map<String, List<Integer>>> needles = new LinkedHashMap<>();
+    List<Integer> always = new ArrayList<>();
+    List<Field[]> needs = new ArrayList<>();
+    List<Integer> direct = new ArrayList<>();
+    List<Cond[]> directs = new ArrayList<>();
+    for (int i = 0; i < rules.length; i++) {
+      RuleLoader.Compiled c = rules[i];
+      if (c.atoms == null) {
+        always.add(i);
+        needs.add(c.need);
+        continue;
+      }
+      List<Cond> unindexed = new ArrayList<>();
+      for (Cond.FieldMatch atom : c.atoms) {
+        List<ValueTest.Str> keys = AtomIndex.keys(atom);
+        if (keys == null) {
+          unindexed.add(atom);
+          continue;
+        }
+        Map<String, List<Integer>> m =
+            needles.computeIfAbsent(atom.field(), f -> new LinkedHashMap<>());
+        for (ValueTest.Str k : keys) {
+          m.computeIfAbsent(needleText(k), x -> new ArrayList<>()).add(i);
+        }
+      }
+      if (!unindexed.isEmpty()) {
+        direct.add(i);
+        directs.add(unindexed.toArray(Cond[]::new));
+      }
+    }
+    Map<String, List<Integer>> keywordNeedles = needles.remove(Field.KEYWORDS);
+    if (keywordNeedles == null) {
+      keywordAutomaton = null;
+      keywordRules = new int[0];
+    } else {
+      keywordAutomaton = new FieldAutomaton(freeze(keywordNeedles));
+      keywordRules =
+          keywordNeedles.values().stream()
+              .flatMap(List::stream)
+              .mapToInt(Integer::intValue)
+              .distinct()
+              .sorted()
+              .toArray();
+    }
+    fields = needles.keySet().toArray(Field[]::new);
+    automata = new FieldAutomaton[fields.length];
+    for (int f = 0; f < fields.length; f++) {
+      Map<String, int[]> frozen = new LinkedHashMap<>();
+      needles
+          .get(fields[f])
+          .forEach(
+              (k, v) -> frozen.put(k, v.stream().mapToInt(Integer::intValue).distinct().toArray()));
+      automata[f] = new FieldAutomaton(frozen);
+    }
+    alwaysRules = always.stream().mapToInt(Integer::intValue).toArray();
+    alwaysNeeds = needs.toArray(Field[][]::new);
+    directRules = direct.stream().mapToInt(Integer::intValue).toArray();
+    directAtoms = directs.toArray(Cond[][]::new);
+  }
+
+  private static Map<String, int[]> freeze(Map<String, List<Integer>> m) {
+    Map<String, int[]> frozen = new LinkedHashMap<>();
+    m.forEach((k, v) -> frozen.put(k, v.stream().mapToInt(Integer::intValue).distinct().toArray()));
+    return frozen;
+  }
+
+  /** The automaton text of a needle: anchored with BEGIN/END by kind. */
+  static String needleText(ValueTest.Str k) {
+    return switch (k.kind()) {
+      case EXACT -> FieldAutomaton.BEGIN + k.needle() + FieldAutomaton.END;
+      case PREFIX -> FieldAutomaton.BEGIN + k.needle();
+      case SUFFIX -> k.needle() + FieldAutomaton.END;
+      default -> k.needle();
+    };
+  }
+
+  /** Marks the candidate rules of an event in a cleared bit set of {@link #words} words. */
+  void candidates(MatchContext ctx, long[] bits) {
+    for (int f = 0; f < fields.length; f++) {
+      Object v = fields[f].get(ctx);
+      if (v != null) {
+        probe(automata[f], v, ctx, bits);
+      }
+    }
+    if (keywordAutomaton != null) {
+      String raw = ctx.event.raw();
+      if (!isJsonObject(raw) || !keywordAutomaton.scanJson(raw, bits)) {
+        // Not JSON text (values come from elsewhere), or a number spelt differently from its
+        // value text: every keyword rule is a candidate.
+        for (int r : keywordRules) {
+          bits[r >>> 6] |= 1L << r;
+        }
+      }
+    }
+    for (int i = 0; i < alwaysRules.length; i++) {
+      int r = alwaysRules[i];
+      Field[] need = alwaysNeeds[i];
+      if (need == null || anyPresent(need, ctx)) {
+        bits[r >>> 6] |= 1L << r;
+      }
+    }
+    for (int i = 0; i < directRules.length; i++) {
+      int r = directRules[i];
+      if ((bits[r >>> 6] & (1L << r)) == 0) {
+        for (Cond a : directAtoms[i]) {
+          if (a.eval(ctx)) {
+            bits[r >>> 6] |= 1L << r;
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isJsonObject(String raw) {
+    if (raw == null) {
+      return false;
+    }
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '{') {
+        return true;
+      }
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\uFEFF') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean anyPresent(Field[] need, MatchContext ctx) {
+    for (Field f : need) {
+      if (f.get(ctx) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void probe(FieldAutomaton a, Object v, MatchContext ctx, long[] bits) {
+    if (v instanceof String s) {
+      a.scan(s, bits);
+    } else if (v instanceof Long l) {
+      a.scan(l, ctx.digits, bits);
+    } else if (v instanceof List<?> list) {
+      for (Object e : list) {
+        if (e != null && !(e instanceof List<?>)) {
+          probe(a, e, ctx, bits);
+        }
+      }
+    } else if (v != Event.NULL) {
+      a.scan(ValueTest.text(v), bits);
+    }
+  }
+
+  /** For measurements: rules, indexed fields, always and direct rules, automaton size. */
+  String stats() {
+    long bytes = 0;
+    int states = 0;
+    for (FieldAutomaton a : automata) {
+      bytes += a.bytes();
+      states += a.states();
+    }
+    return rules.length
+        + " rules, "
+        + fields.length
+        + " indexed fields, "
+        + alwaysRules.length
+        + " always, "
+        + directRules.length
+        + " with direct atoms, "
+        + keywordRules.length
+        + " with keyword atoms, "
+        + states
+        + " automaton states ("
+        + bytes / 1024
+        + " KiB)"
+        + java.util.Arrays.stream(alwaysRules)
+            .mapToObj(
+                r -> "\n      always: " + rules[r].rule.logsource() + " " + rules[r].rule.title())
+            .collect(java.util.stream.Collectors.joining());
+  }
+
+  long bytes() {
+    long b = 0;
+    for (FieldAutomaton a : automata) {
+      b += a.bytes();
+    }
+    return b;
+  }
+}

@@ -1,0 +1,538 @@
+package io.vigil.detect;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * All string needles of one field in one Aho–Corasick automaton, answering exact, prefix, suffix
+ * and substring needles in a single pass over a value: the value is scanned as {@code BEGIN value
+ * END}, so a prefix needle is {@code BEGIN p}, a suffix {@code s END} and an exact value {@code
+ * BEGIN e END}. Values are lower-cased on the fly (ASCII by table; a value with other characters is
+ * lower-cased as a whole, as the matchers do). The alphabet is compressed to the characters that
+ * occur in needles; states near the root (most of the scan's time) have dense transition rows,
+ * deeper ones sorted children and failure links. Each state lists the rule numbers to mark when it
+ * is reached. Immutable after construction, so threads share it.
+ */
+final class FieldAutomaton {
+  /** Dense transition cells per automaton at most (ints); deeper states stay sparse. */
+  static final int DENSE_CELLS = 1 << 20;
+
+  static final char BEGIN = '\uE000';
+  static final char END = '\uE001';
+  private static final int[] NONE = new int[0];
+  private static final byte[] LOWER_ASCII = new byte[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      LOWER_ASCII[c] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+  }
+
+  private final int classes;
+  // Class of each lower-cased ASCII character (after LOWER_ASCII), and of other characters.
+  private final int[] asciiClass = new int[128];
+  private final char[] otherChars;
+  private final int[] otherClass;
+  private final int beginClass;
+  private final int endClass;
+  // Per state: offset of its dense row in delta, or -1; failure link; sparse children.
+  private final int[] row;
+  private final int[] delta;
+  private final int[] fail;
+  private final int[][] childClass;
+  private final int[][] childState;
+  private final int[][] marks;
+  private final int states;
+  // When every state fits in dense rows: transitions by (state << shift | class), giving the
+  // target state shifted the same way; the scan loops below use only these two arrays.
+  private final int shift;
+  private final int[] dfa;
+  private final boolean[] marking;
+  // Whether some needle could occur in the text of a number written with a fraction or an
+  // exponent (digits, '.', '-', '+', 'e' only).
+  private final boolean numericNeedles;
+  // For scanJson: the (lower-case ASCII) character pairs that start some needle, indexed by
+  // first << 7 | second; null when a needle is not plain ASCII.
+  private final boolean[] pairs;
+
+  /**
+   * @param needles needle text (lower case; may start with {@link #BEGIN} or end with {@link #END})
+   *     to the rule numbers it marks
+   */
+  FieldAutomaton(Map<String, int[]> needles) {
+    TreeSet<Character> chars = new TreeSet<>();
+    for (String n : needles.keySet()) {
+      for (int i = 0; i < n.length(); i++) {
+        char c = n.charAt(i);
+        if (c != BEGIN && c != END) {
+          chars.add(c);
+        }
+      }
+    }
+    int k = 1; // class 0: any character no needle holds
+    List<Character> others = new ArrayList<>();
+    for (char c : chars) {
+      if (c < 128) {
+        asciiClass[c] = k++;
+      } else {
+        others.add(c);
+      }
+    }
+    otherChars = new char[others.size()];
+    otherClass = new int[others.size()];
+    for (int i = 0; i < others.size(); i++) {
+      otherChars[i] = others.get(i);
+      otherClass[i] = k++;
+    }
+    beginClass = k++;
+    endClass = k++;
+    classes = k;
+
+    // Trie, built with growable per-state child maps.
+    List<Map<Integer, Integer>> kids = new ArrayList<>();
+    List<List<int[]>> own = new ArrayList<>();
+    kids.add(new LinkedHashMap<>());
+    own.add(new ArrayList<>());
+    for (Map.Entry<String, int[]> e : needles.entrySet()) {
+      String n = e.getKey();
+      int s = 0;
+      for (int i = 0; i < n.length(); i++) {
+        int cls = classOfLower(n.charAt(i));
+        Integer t = kids.get(s).get(cls);
+        if (t == null) {
+          t = kids.size();
+          kids.get(s).put(cls, t);
+          kids.add(new LinkedHashMap<>());
+          own.add(new ArrayList<>());
+        }
+        s = t;
+      }
+      own.get(s).add(e.getValue());
+    }
+    states = kids.size();
+    childClass = new int[states][];
+    childState = new int[states][];
+    for (int s = 0; s < states; s++) {
+      Map<Integer, Integer> m = kids.get(s);
+      int[] cs = m.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+      int[] ts = new int[cs.length];
+      for (int i = 0; i < cs.length; i++) {
+        ts[i] = m.get(cs[i]);
+      }
+      childClass[s] = cs;
+      childState[s] = ts;
+    }
+    // Breadth-first order: failure links, merged marks, dense rows for the first states.
+    fail = new int[states];
+    row = new int[states];
+    Arrays.fill(row, -1);
+    int[] order = new int[states];
+    int n = 0;
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    queue.add(0);
+    while (!queue.isEmpty()) {
+      int s = queue.poll();
+      order[n++] = s;
+      for (int t : childState[s]) {
+        queue.add(t);
+      }
+    }
+    boolean anyNumeric = false;
+    for (String needle : needles.keySet()) {
+      anyNumeric |= numeric(needle);
+    }
+    numericNeedles = anyNumeric;
+    boolean[] ps = new boolean[128 * 128];
+    for (String needle : needles.keySet()) {
+      char a = needle.charAt(0);
+      if (a >= 128 || (needle.length() > 1 && needle.charAt(1) >= 128)) {
+        ps = null;
+        break;
+      }
+      if (needle.length() == 1) {
+        for (int b = 0; b < 128; b++) {
+          ps[(a << 7) | b] = true;
+        }
+      } else {
+        ps[(a << 7) | needle.charAt(1)] = true;
+      }
+    }
+    pairs = ps;
+    int denseStates = Math.max(1, Math.min(states, DENSE_CELLS / classes));
+    delta = new int[denseStates * classes];
+    marks = new int[states][];
+    for (int i = 0; i < states; i++) {
+      int s = order[i];
+      if (s != 0) {
+        // fail[s] was set when its parent was visited
+        marks[s] = merge(own.get(s), marks[fail[s]]);
+      } else {
+        marks[s] = merge(own.get(s), NONE);
+      }
+      if (i < denseStates) {
+        row[s] = i * classes;
+      }
+      for (int j = 0; j < childClass[s].length; j++) {
+        int t = childState[s][j];
+        fail[t] = s == 0 ? 0 : step(fail[s], childClass[s][j]);
+      }
+      if (row[s] >= 0) {
+        int base = row[s];
+        for (int c = 0; c < classes; c++) {
+          int t = child(s, c);
+          delta[base + c] = t >= 0 ? t : (s == 0 ? 0 : step(fail[s], c));
+        }
+      }
+    }
+    int sh = 32 - Integer.numberOfLeadingZeros(classes - 1);
+    if (denseStates == states && ((long) states << sh) <= DENSE_CELLS * 2L) {
+      shift = sh;
+      dfa = new int[states << sh];
+      marking = new boolean[states];
+      for (int st = 0; st < states; st++) {
+        marking[st] = marks[st].length != 0;
+        for (int c = 0; c < classes; c++) {
+          dfa[(st << sh) | c] = delta[row[st] + c] << sh;
+        }
+      }
+    } else {
+      shift = 0;
+      dfa = null;
+      marking = null;
+    }
+  }
+
+  private static boolean numeric(String needle) {
+    for (int i = 0; i < needle.length(); i++) {
+      if ("0123456789.-+e".indexOf(needle.charAt(i)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int[] merge(List<int[]> own, int[] inherited) {
+    if (own.isEmpty()) {
+      return inherited;
+    }
+    TreeSet<Integer> all = new TreeSet<>();
+    for (int[] o : own) {
+      for (int r : o) {
+        all.add(r);
+      }
+    }
+    for (int r : inherited) {
+      all.add(r);
+    }
+    return all.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private int child(int s, int cls) {
+    int[] cs = childClass[s];
+    for (int i = 0; i < cs.length; i++) {
+      if (cs[i] == cls) {
+        return childState[s][i];
+      }
+      if (cs[i] > cls) {
+        break;
+      }
+    }
+    return -1;
+  }
+
+  private int step(int s, int cls) {
+    while (true) {
+      int r = row[s];
+      if (r >= 0) {
+        return delta[r + cls];
+      }
+      int[] cs = childClass[s];
+      for (int i = 0; i < cs.length; i++) {
+        if (cs[i] == cls) {
+          return childState[s][i];
+        }
+        if (cs[i] > cls) {
+          break;
+        }
+      }
+      s = fail[s];
+    }
+  }
+
+  /** The class of a character that is already lower case (needle text). */
+  private int classOfLower(char c) {
+    if (c == BEGIN) {
+      return beginClass;
+    }
+    if (c == END) {
+      return endClass;
+    }
+    if (c < 128) {
+      return asciiClass[c];
+    }
+    int i = Arrays.binarySearch(otherChars, c);
+    return i >= 0 ? otherClass[i] : 0;
+  }
+
+  int states() {
+    return states;
+  }
+
+  /** Approximate heap of the tables in bytes, for measurements. */
+  long bytes() {
+    long b = delta.length * 4L + states * 12L;
+    for (int s = 0; s < states; s++) {
+      b += childClass[s].length * 8L + 32;
+      b += marks[s].length == 0 ? 0 : marks[s].length * 4L + 16;
+    }
+    return b;
+  }
+
+  /** Marks in {@code bits} every rule whose needle occurs in the value (as text, lower-cased). */
+  void scan(String value, long[] bits) {
+    int n = value.length();
+    for (int i = 0; i < n; i++) {
+      if (value.charAt(i) >= 128) {
+        scanLower(value.toLowerCase(java.util.Locale.ROOT), bits);
+        return;
+      }
+    }
+    if (dfa != null) {
+      int[] d = dfa;
+      boolean[] mk = marking;
+      int sh = shift;
+      int s = d[beginClass];
+      if (mk[s >>> sh]) {
+        mark(marks[s >>> sh], bits);
+      }
+      for (int i = 0; i < n; i++) {
+        s = d[s | asciiClass[LOWER_ASCII[value.charAt(i)]]];
+        if (mk[s >>> sh]) {
+          mark(marks[s >>> sh], bits);
+        }
+      }
+      s = d[s | endClass];
+      if (mk[s >>> sh]) {
+        mark(marks[s >>> sh], bits);
+      }
+      return;
+    }
+    int s = step(0, beginClass);
+    mark(marks[s], bits);
+    for (int i = 0; i < n; i++) {
+      s = step(s, asciiClass[LOWER_ASCII[value.charAt(i)]]);
+      int[] m = marks[s];
+      if (m.length != 0) {
+        mark(m, bits);
+      }
+    }
+    mark(marks[step(s, endClass)], bits);
+  }
+
+  /** Marks for a value already lower-cased (possibly non-ASCII). */
+  private void scanLower(String lower, long[] bits) {
+    int s = step(0, beginClass);
+    mark(marks[s], bits);
+    for (int i = 0, n = lower.length(); i < n; i++) {
+      s = step(s, classOfLower(lower.charAt(i)));
+      int[] m = marks[s];
+      if (m.length != 0) {
+        mark(m, bits);
+      }
+    }
+    mark(marks[step(s, endClass)], bits);
+  }
+
+  /**
+   * Marks the needles that occur in the text of any value of a JSON object, scanning its raw text
+   * once: string escapes are decoded on the fly and characters lower-cased one by one (keys and
+   * punctuation are scanned too, which can only add marks). For substring needles of ASCII
+   * characters only. Returns false when it cannot answer (a number written with a fraction or an
+   * exponent, whose value text may differ from its spelling, while a needle is made only of number
+   * characters; an automaton too large to be dense; a broken escape): the caller must then treat
+   * every needle as found.
+   */
+  boolean scanJson(String json, long[] bits) {
+    if (dfa == null) {
+      return false;
+    }
+    if (numericNeedles || pairs == null) {
+      return scanJsonSlow(json, bits);
+    }
+    boolean[] ps = pairs;
+    int[] d = dfa;
+    boolean[] mk = marking;
+    int sh = shift;
+    int n = json.length();
+    int i = 0;
+    while (i < n) {
+      // At the root: skip positions where no needle can start (their character pair starts none).
+      while (i + 1 < n) {
+        char c = json.charAt(i);
+        char c2 = json.charAt(i + 1);
+        if (c >= 128
+            || c2 >= 128
+            || c == '\\'
+            || c2 == '\\'
+            || ps[(LOWER_ASCII[c] << 7) | LOWER_ASCII[c2]]) {
+          break;
+        }
+        i++;
+      }
+      // Run the automaton from here until it is back at the root.
+      int s = 0;
+      do {
+        char c = json.charAt(i++);
+        int cls;
+        if (c == '\\') {
+          if (i >= n) {
+            return false;
+          }
+          char e = json.charAt(i++);
+          switch (e) {
+            case 'b' -> c = '\b';
+            case 'f' -> c = '\f';
+            case 'n' -> c = '\n';
+            case 'r' -> c = '\r';
+            case 't' -> c = '\t';
+            case 'u' -> {
+              if (i + 4 > n) {
+                return false;
+              }
+              int code = 0;
+              for (int k = 0; k < 4; k++) {
+                int dg = Character.digit(json.charAt(i + k), 16);
+                if (dg < 0) {
+                  return false;
+                }
+                code = code * 16 + dg;
+              }
+              i += 4;
+              c = (char) code;
+            }
+            default -> c = e;
+          }
+          c = Character.toLowerCase(c);
+          cls = c < 128 ? asciiClass[c] : 0;
+        } else if (c < 128) {
+          cls = asciiClass[LOWER_ASCII[c]];
+        } else {
+          char l = Character.toLowerCase(c);
+          cls = l < 128 ? asciiClass[l] : 0;
+        }
+        s = d[s | cls];
+        if (mk[s >>> sh]) {
+          mark(marks[s >>> sh], bits);
+        }
+      } while (s != 0 && i < n);
+    }
+    return true;
+  }
+
+  private boolean scanJsonSlow(String json, long[] bits) {
+    if (dfa == null) {
+      return false;
+    }
+    int[] d = dfa;
+    boolean[] mk = marking;
+    int sh = shift;
+    boolean numbers = numericNeedles;
+    boolean inString = false;
+    char prev = 0;
+    int s = 0;
+    for (int i = 0, n = json.length(); i < n; i++) {
+      char c = json.charAt(i);
+      int cls;
+      if (c < 128) {
+        if (c == '\\') {
+          // only inside strings in valid JSON: decode the escape
+          if (i + 1 >= n) {
+            return false;
+          }
+          char e = json.charAt(++i);
+          switch (e) {
+            case 'b' -> c = '\b';
+            case 'f' -> c = '\f';
+            case 'n' -> c = '\n';
+            case 'r' -> c = '\r';
+            case 't' -> c = '\t';
+            case 'u' -> {
+              if (i + 4 >= n) {
+                return false;
+              }
+              int code = 0;
+              for (int k = 1; k <= 4; k++) {
+                int dg = Character.digit(json.charAt(i + k), 16);
+                if (dg < 0) {
+                  return false;
+                }
+                code = code * 16 + dg;
+              }
+              i += 4;
+              c = (char) code;
+            }
+            default -> c = e;
+          }
+          c = Character.toLowerCase(c);
+          cls = c < 128 ? asciiClass[c] : 0;
+        } else {
+          if (c == '"') {
+            inString = !inString;
+          } else if (numbers && !inString) {
+            if (c == '.' || ((c == 'e' || c == 'E') && prev >= '0' && prev <= '9')) {
+              return false; // a number whose value text may differ from its spelling
+            }
+            prev = c;
+          }
+          cls = asciiClass[LOWER_ASCII[c]];
+        }
+      } else {
+        char l = Character.toLowerCase(c);
+        cls = l < 128 ? asciiClass[l] : 0;
+      }
+      s = d[s | cls];
+      if (mk[s >>> sh]) {
+        mark(marks[s >>> sh], bits);
+      }
+    }
+    return true;
+  }
+
+  /** Marks for the decimal text of a number. */
+  void scan(long value, char[] scratch, long[] bits) {
+    int len = 0;
+    long v = value;
+    boolean negative = v < 0;
+    if (v == 0) {
+      scratch[len++] = '0';
+    }
+    while (v != 0) {
+      scratch[len++] = (char) ('0' + Math.abs(v % 10));
+      v /= 10;
+    }
+    if (negative) {
+      scratch[len++] = '-';
+    }
+    int s = step(0, beginClass);
+    mark(marks[s], bits);
+    for (int i = len - 1; i >= 0; i--) {
+      s = step(s, asciiClass[scratch[i]]);
+      int[] m = marks[s];
+      if (m.length != 0) {
+        mark(m, bits);
+      }
+    }
+    mark(marks[step(s, endClass)], bits);
+  }
+
+  private static void mark(int[] rules, long[] bits) {
+    for (int r : rules) {
+      bits[r >>> 6] |= 1L << r;
+    }
+  }
+}
