@@ -314,6 +314,7 @@ public final class EventStore implements AutoCloseable {
       throws QueryException, IOException {
     int n = clamp(buckets, 1, MAX_BUCKETS, "buckets");
     Query q = filtered(query, from, to);
+    boolean everyEvent = StoreQueryParser.parseQuery(query) instanceof MatchAllDocsQuery;
     return withSearcher(
         from,
         to,
@@ -335,7 +336,19 @@ public final class EventStore implements AutoCloseable {
             return List.of();
           }
           long width = Math.max(1, ceilDiv(hi - lo, n));
-          long[] counts = searcher.search(q, Aggregations.histogram(lo, width, n));
+          long[] counts;
+          if (everyEvent) {
+            // Every event counts: each bucket is a time range counted from the points index,
+            // which answers whole segments inside or outside the range without visiting docs.
+            counts = new long[n];
+            for (int i = 0; i < n && lo + i * width < hi; i++) {
+              long start = lo + i * width;
+              long end = Math.min(hi, start + width) - 1;
+              counts[i] = searcher.count(LongPoint.newRangeQuery(EventDocuments.TIME, start, end));
+            }
+          } else {
+            counts = searcher.search(q, Aggregations.histogram(lo, width, n));
+          }
           List<Bucket> out = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {
             long start = lo + i * width;
@@ -366,6 +379,10 @@ public final class EventStore implements AutoCloseable {
       throws QueryException, IOException {
     if (field == null || field.isBlank()) {
       throw new QueryException("top needs a field name, e.g. Image or winlog.event_data.Image");
+    }
+    if (field.startsWith("vigil#")) {
+      throw new QueryException(
+          "'" + field + "' is an internal field of the store; give a field of the events");
     }
     int n = clamp(limit, 1, MAX_TOP_LIMIT, "limit");
     Query q = filtered(query, from, to);

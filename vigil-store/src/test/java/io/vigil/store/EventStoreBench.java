@@ -28,6 +28,9 @@ import java.util.zip.ZipInputStream;
  * {@code $VIGIL_SHARED} or ../shared. A store that already holds events is only queried.
  */
 public final class EventStoreBench {
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
   private EventStoreBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -36,15 +39,18 @@ public final class EventStoreBench {
     int days = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     int runs = args.length > 4 ? Integer.parseInt(args[4]) : 40;
+    long deadlineSeconds =
+        args.length > 5 ? Long.parseLong(args[5]) : Long.MAX_VALUE / 2_000_000_000L;
     Path shared = Path.of(System.getenv().getOrDefault("VIGIL_SHARED", "../shared"));
     Instant start = Instant.parse("2026-11-01T00:00:00Z");
     Instant end = start.plus(Duration.ofDays(days));
     var settings = new EventStore.Settings(Duration.ofDays(3650), Long.MAX_VALUE);
     try (EventStore store = EventStore.open(dir, settings)) {
-      if (store.count() == 0) {
+      long have = store.count();
+      if (have < total) {
         List<String> templates = load(shared.resolve("datasets"));
-        System.out.printf("templates: %,d events%n", templates.size());
-        fill(store, templates, total, start, end, threads);
+        System.out.printf("templates: %,d events; store holds %,d%n", templates.size(), have);
+        fill(store, templates, have, total, start, end, threads, deadlineSeconds);
       }
       System.out.printf(
           "store: %,d events, %,d bytes (%.0f bytes/event)%n",
@@ -95,10 +101,19 @@ public final class EventStoreBench {
   }
 
   static void fill(
-      EventStore store, List<String> templates, long total, Instant start, Instant end, int threads)
+      EventStore store,
+      List<String> templates,
+      long first,
+      long total,
+      Instant start,
+      Instant end,
+      int threads,
+      long deadlineSeconds)
       throws Exception {
     long spanMillis = Duration.between(start, end).toMillis();
-    AtomicLong next = new AtomicLong();
+    long toAdd = total - first;
+    long deadline = System.nanoTime() + deadlineSeconds * 1_000_000_000L;
+    AtomicLong next = new AtomicLong(first);
     int batch = 2_000;
     long t0 = System.nanoTime();
     List<Thread> workers = new ArrayList<>();
@@ -113,10 +128,11 @@ public final class EventStoreBench {
                     try {
                       List<StoredEvent> events = new ArrayList<>(batch);
                       long from;
-                      while ((from = next.getAndAdd(batch)) < total) {
+                      while ((from = next.getAndAdd(batch)) < total
+                          && System.nanoTime() < deadline) {
                         events.clear();
                         for (long i = from; i < Math.min(total, from + batch); i++) {
-                          Instant time = start.plusMillis(spanMillis * i / total);
+                          Instant time = start.plusMillis(spanMillis * (i - first) / toAdd);
                           String json = templates.get((int) (i % templates.size()));
                           String rewritten =
                               "{\"@timestamp\":\""
@@ -129,7 +145,7 @@ public final class EventStoreBench {
                         }
                         store.add(events);
                         long d = done.addAndGet(events.size());
-                        if (d % 1_000_000 < batch) {
+                        if (d % 500_000 < batch) {
                           store.commit();
                           double s = (System.nanoTime() - t0) / 1e9;
                           System.out.printf(
@@ -153,7 +169,7 @@ public final class EventStoreBench {
     double s = (System.nanoTime() - t0) / 1e9;
     System.out.printf(
         "indexed %,d events in %.1f s: %,.0f events/s with %d threads%n",
-        total, s, total / s, threads);
+        done.get(), s, done.get() / s, threads);
   }
 
   @FunctionalInterface
@@ -227,23 +243,34 @@ public final class EventStoreBench {
         k.getValue().run(w);
       }
       double[] ms = new double[runs];
+      double[] cpu = new double[runs];
       Object first = null;
       for (int i = 0; i < runs; i++) {
+        long c = THREADS.getCurrentThreadCpuTime();
         long t = System.nanoTime();
         Object r = k.getValue().run(i);
         ms[i] = (System.nanoTime() - t) / 1e6;
+        cpu[i] = (THREADS.getCurrentThreadCpuTime() - c) / 1e6;
         if (i == 0) {
           first = r;
         }
       }
       Arrays.sort(ms);
+      Arrays.sort(cpu);
       String hits =
           first instanceof EventStore.SearchResult sr
               ? String.format("%,d", sr.total())
               : first instanceof List<?> l ? l.size() + " rows" : "";
       System.out.printf(
-          "%-34s %9.1f %9.1f %9.1f %9.1f  %s%n",
-          k.getKey(), pct(ms, 50), pct(ms, 95), pct(ms, 99), ms[runs - 1], hits);
+          "%-34s %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f  %s%n",
+          k.getKey(),
+          pct(ms, 50),
+          pct(ms, 95),
+          pct(ms, 99),
+          ms[runs - 1],
+          pct(cpu, 50),
+          pct(cpu, 95),
+          hits);
     }
   }
 

@@ -296,6 +296,25 @@ class EventStoreTest {
   }
 
   @Test
+  void fieldNamesWithSymbols_atSignAndDashesQueryable() throws Exception {
+    store.add(
+        List.of(
+            ev(
+                1,
+                T0,
+                "{\"@timestamp\":\"2026-11-20T10:00:00.000Z\",\"source-ip\":\"10.0.0.5\","
+                    + "\"id.orig_h\":\"10.0.0.6\"}"),
+            ev(2, T0, "{\"@timestamp\":\"2026-11-21T10:00:00.000Z\"}")));
+    store.commit();
+    assertThat(ids("source-ip:10.0.0.5")).containsExactly(1L);
+    assertThat(ids("id.orig_h:10.0.0.*")).containsExactly(1L);
+    assertThat(ids("@timestamp:[2026-11-20 TO 2026-11-21]")).containsExactly(1L);
+    assertThatThrownBy(() -> store.top("vigil#time", "", null, null, 5))
+        .isInstanceOf(QueryException.class)
+        .hasMessageContaining("internal field");
+  }
+
+  @Test
   void unicode_valuesAndWordsCaseInsensitive() throws Exception {
     store.add(
         List.of(
