@@ -62,9 +62,12 @@ final class SyslogParser {
       rfc5424(line, c, out);
       return;
     }
-    Instant time = rfc3164Time(c, reference);
+    Instant time = rfc3164Time(c, reference, false);
     if (time == null) {
       time = isoTime(c);
+    }
+    if (time == null && cisco(c, reference, out)) {
+      return;
     }
     if (time == null) {
       if (pri < 0 || fallback == null) {
@@ -119,6 +122,66 @@ final class SyslogParser {
   }
 
   /**
+   * Cisco IOS: {@code [HOST ][SEQ: ][*]Mmm dd hh:mm:ss[.fff][ ZONE]: %FAC-SEV-MNEMONIC: text}. The
+   * message (from the {@code %}) is kept whole; the mnemonic becomes {@code event.code}.
+   */
+  private static boolean cisco(Cursor c, Instant reference, EcsJson out) {
+    String s = c.s;
+    int p = c.pos;
+    String host = null;
+    int sp = s.indexOf(' ', p);
+    if (sp > p && s.charAt(sp - 1) != ':' && Character.isLetterOrDigit(s.charAt(p))) {
+      host = s.substring(p, sp);
+      p = sp + 1;
+    }
+    int colon = s.indexOf(':', p);
+    long seq = colon > p ? Text.digits(s, p, colon) : -1;
+    if (seq >= 0) {
+      p = colon + 1;
+      while (p < s.length() && s.charAt(p) == ' ') {
+        p++;
+      }
+    }
+    if (p < s.length() && (s.charAt(p) == '*' || s.charAt(p) == '.')) {
+      p++;
+    }
+    Cursor t = new Cursor(s);
+    t.pos = p;
+    Instant time = rfc3164Time(t, reference, true);
+    if (time == null) {
+      return false;
+    }
+    int msg = t.pos + 1;
+    while (msg < s.length() && s.charAt(msg) == ' ') {
+      msg++;
+    }
+    if (msg >= s.length() || s.charAt(msg) != '%') {
+      return false;
+    }
+    String message = s.substring(msg);
+    out.set("@timestamp", EcsJson.timestamp(time));
+    if (host != null) {
+      out.set("log.syslog.hostname", host);
+      out.set("host.name", host);
+    }
+    if (seq >= 0) {
+      out.set("cisco.ios.sequence", seq);
+    }
+    int end = message.indexOf(':');
+    String mnemonic = end > 1 ? message.substring(1, end) : null;
+    if (mnemonic != null && mnemonic.indexOf(' ') < 0) {
+      out.set("event.code", mnemonic);
+      int dash = mnemonic.indexOf('-');
+      if (dash > 0) {
+        out.set("cisco.ios.facility", mnemonic.substring(0, dash));
+      }
+    }
+    out.set("observer.vendor", "Cisco");
+    out.set("message", message);
+    return true;
+  }
+
+  /**
    * A tag: {@code app:} or {@code app[pid]:}, no spaces, at most 48 characters before the colon.
    */
   private static boolean isTag(String token) {
@@ -147,7 +210,11 @@ final class SyslogParser {
     out.set("message", msg);
   }
 
-  private static Instant rfc3164Time(Cursor c, Instant reference) {
+  /**
+   * {@code Mmm dd hh:mm:ss[.fff]}, ending at a space or the end of the line, or with {@code
+   * colonEnd} at a colon (Cisco IOS), optionally after a year or a zone name.
+   */
+  private static Instant rfc3164Time(Cursor c, Instant reference, boolean colonEnd) {
     String s = c.s;
     int p = c.pos;
     if (p + 15 > s.length() || s.charAt(p + 3) != ' ') {
@@ -191,10 +258,20 @@ final class SyslogParser {
         end = q;
       }
     }
-    if (end < s.length() && s.charAt(end) != ' ') {
+    int year = reference.atOffset(ZoneOffset.UTC).getYear();
+    if (colonEnd) {
+      // Cisco IOS: "Feb 17 13:40:03.673:" or "Feb 17 13:40:03 UTC:"; the zone is not applied
+      int z = end;
+      while (z < s.length() && z - end < 7 && s.charAt(z) != ':') {
+        z++;
+      }
+      if (z >= s.length() || s.charAt(z) != ':') {
+        return null;
+      }
+      end = z;
+    } else if (end < s.length() && s.charAt(end) != ' ') {
       return null;
     }
-    int year = reference.atOffset(ZoneOffset.UTC).getYear();
     Instant time = null;
     for (int y = year; y >= year - 1 && time == null; y--) {
       try {

@@ -134,6 +134,33 @@ class SyslogDecoderTest {
   }
 
   @Test
+  void ciscoIos_hostSequenceMillisecondTimestamp_messageFromThePercent() throws Exception {
+    JsonNode e =
+        decode(
+            "172.16.5.10 6705: Feb 17 13:40:03.673: %PARSER-5-CFGLOG_LOGGEDCMD: User:admin "
+                + " logged command:no access-session port-control");
+
+    assertThat(e.at("/@timestamp").asText()).isEqualTo("2026-02-17T13:40:03.673Z");
+    assertThat(e.at("/host/name").asText()).isEqualTo("172.16.5.10");
+    assertThat(e.at("/cisco/ios/sequence").asInt()).isEqualTo(6705);
+    assertThat(e.at("/event/code").asText()).isEqualTo("PARSER-5-CFGLOG_LOGGEDCMD");
+    assertThat(e.at("/message").asText())
+        .startsWith("%PARSER-5-CFGLOG_LOGGEDCMD: User:admin")
+        .endsWith("no access-session port-control");
+
+    JsonNode bare = decode("<189>*Mar  1 18:46:11: %SYS-5-CONFIG_I: Configured from console");
+    assertThat(bare.at("/log/syslog/severity/code").asInt()).isEqualTo(5);
+    assertThat(bare.at("/event/code").asText()).isEqualTo("SYS-5-CONFIG_I");
+    assertThat(bare.at("/host/name").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void ciscoLookalikeWithoutPercentMessage_isNotSyslog() {
+    assertThatThrownBy(() -> decode("host 12: Feb 17 13:40:03: no mnemonic here"))
+        .isInstanceOf(BadLineException.class);
+  }
+
+  @Test
   void cefAsSyslogMessage_isReadAsCef() throws Exception {
     JsonNode e =
         decode(

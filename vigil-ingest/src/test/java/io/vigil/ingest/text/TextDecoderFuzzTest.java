@@ -42,7 +42,9 @@ class TextDecoderFuzzTest {
           + " eventSource=\"App\\\"li\\]ca\\\\tion\"][p@1 class=\"high\"] \uFEFFAn event\n"
           + "<14>1 - - - - - -\n"
           + "<13>1 2024-01-01T00:00:00+01:00 h app 1 - - CEF:0|V|P|1|2|n|3|src=1.1.1.1\n"
-          + "2024-01-01T10:00:00.5Z host app[1]: iso line\n";
+          + "2024-01-01T10:00:00.5Z host app[1]: iso line\n"
+          + "172.16.5.10 6705: Feb 17 13:40:03.673: %PARSER-5-CFGLOG_LOGGEDCMD: User:admin x\n"
+          + "<189>*Mar  1 18:46:11 UTC: %SYS-5-CONFIG_I: Configured from console\n";
 
   @Test
   void sharedSyslog_mutated_onlyBadLines() throws IOException {
