@@ -262,6 +262,72 @@ class EventStoreTest {
   }
 
   @Test
+  void histogram_everyEventWithoutBounds_spansFirstToLastEvent() throws Exception {
+    addSample();
+    List<EventStore.Bucket> b = store.histogram("*", null, null, 4);
+    assertThat(b.get(0).start()).isEqualTo(T0);
+    assertThat(b.get(b.size() - 1).end()).isEqualTo(T0.plusSeconds(240).plusMillis(1));
+    assertThat(b.stream().mapToLong(EventStore.Bucket::count).sum()).isEqualTo(5);
+    assertThat(b).extracting(EventStore.Bucket::count).containsExactly(2L, 1L, 1L, 1L);
+  }
+
+  @Test
+  void add_concurrentWritersAcrossDaysWhileSearching_nothingLost() throws Exception {
+    int threads = 3;
+    int perThread = 600;
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      workers.add(
+          Thread.ofPlatform()
+              .name("store-test-writer-" + t)
+              .start(
+                  () -> {
+                    try {
+                      for (int i = 0; i < perThread; i += 20) {
+                        List<StoredEvent> batch = new ArrayList<>();
+                        for (int j = i; j < i + 20; j++) {
+                          long id = thread * 100_000L + j;
+                          // Days 0..8 in turn: more days than MAX_OPEN_WRITERS, writers evicted.
+                          Instant time = T0.plus(Duration.ofDays((j / 20 + thread) % 9));
+                          batch.add(ev(id, time, "{\"t\":" + thread + ",\"j\":" + j + "}"));
+                        }
+                        store.add(batch);
+                        if (i % 100 == 0) {
+                          store.commit();
+                        }
+                      }
+                    } catch (Throwable e) {
+                      failure.compareAndSet(null, e);
+                    }
+                  }));
+    }
+    workers.add(
+        Thread.ofPlatform()
+            .name("store-test-searcher")
+            .start(
+                () -> {
+                  try {
+                    for (int i = 0; i < 30; i++) {
+                      store.search("t:1", null, null, 10);
+                      store.histogram("", null, null, 10);
+                    }
+                  } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                  }
+                }));
+    for (Thread w : workers) {
+      w.join();
+    }
+    assertThat(failure.get()).isNull();
+    store.commit();
+    assertThat(store.count()).isEqualTo((long) threads * perThread);
+    assertThat(store.search("t:2", null, null, 0).total()).isEqualTo(perThread);
+  }
+
+  @Test
   void top_valuesOfField_mostFrequentFirstWithOriginalCase() throws Exception {
     addSample();
     List<EventStore.TermCount> top = store.top("Channel", "", null, null, 10);
