@@ -497,14 +497,22 @@ final class ByteScanner {
   private int stringStop(int i) {
     byte[] b = this.b;
     int end = this.end;
-    while (i + 8 <= end) {
+    while (i + 16 <= end) {
       long x = (long) LONGS.get(b, i);
-      long q = x ^ QUOTES;
-      long s = x ^ BACKSLASHES;
-      long t = ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((x - SPACES) & ~x);
-      t &= HIGHS;
-      if (t != 0) {
+      long y = (long) LONGS.get(b, i + 8);
+      long tx = stops(x);
+      long ty = stops(y);
+      if ((tx | ty) != 0) {
         // the lowest flagged byte is exact (higher ones may be borrows)
+        return tx != 0
+            ? i + (Long.numberOfTrailingZeros(tx) >>> 3)
+            : i + 8 + (Long.numberOfTrailingZeros(ty) >>> 3);
+      }
+      i += 16;
+    }
+    while (i + 8 <= end) {
+      long t = stops((long) LONGS.get(b, i));
+      if (t != 0) {
         return i + (Long.numberOfTrailingZeros(t) >>> 3);
       }
       i += 8;
@@ -513,6 +521,16 @@ final class ByteScanner {
       i++;
     }
     return i;
+  }
+
+  /**
+   * The high bit of each byte of {@code x} that is a quote, a backslash or a control character
+   * ("has a zero byte" on x ^ quotes, x ^ backslashes and x - spaces; bytes from 0x80 never stop).
+   */
+  private static long stops(long x) {
+    long q = x ^ QUOTES;
+    long s = x ^ BACKSLASHES;
+    return ((q - ONES) | (s - ONES) | (x - SPACES)) & ~x & HIGHS;
   }
 
   /** As {@link #stringStop}, also stopping at a dot or a non-ASCII byte. */
