@@ -8,8 +8,9 @@ import java.time.ZoneOffset;
 /**
  * Apache and Nginx access logs in the common ({@code %h %l %u %t "%r" %>s %b}) and combined ({@code
  * … "%{Referer}i" "%{User-agent}i"}) formats, Tomcat's variant ({@code -} for no bytes), fields
- * after the combined ones (ignored), and lines wrapped whole in double quotes. A request line that
- * is not {@code METHOD TARGET PROTOCOL} (scanner garbage) is kept as it is in {@code request}.
+ * after the combined ones (ignored), Apache's {@code vhost_combined} ({@code VHOST:PORT} first, as
+ * {@code cs-host}), and lines wrapped whole in double quotes. A request line that is not {@code
+ * METHOD TARGET PROTOCOL} (scanner garbage) is kept as it is in {@code request}.
  *
  * <p>Fields carry the names SigmaHQ's webserver and proxy rules use: {@code c-ip}, {@code
  * cs-username}, {@code cs-method}, {@code cs-uri-stem} (the path), {@code cs-uri-query} (the whole
@@ -77,6 +78,14 @@ public final class AccessLogDecoder implements TextDecoder {
       throw bad("expected the user field ('-') before the time", line);
     }
     String user = s.substring(p, bracket);
+    String vhost = null;
+    int userSpace = user.indexOf(' ');
+    if (userSpace > 0 && user.indexOf(' ', userSpace + 1) < 0) {
+      // vhost_combined: "VHOST[:PORT] CLIENT IDENT USER [time]"
+      vhost = host;
+      host = s.substring(s.indexOf(' ') + 1, p - 1);
+      user = user.substring(userSpace + 1);
+    }
     int close = s.indexOf(']', bracket);
     if (close < 0) {
       throw bad("the [time] is not closed", line);
@@ -126,6 +135,13 @@ public final class AccessLogDecoder implements TextDecoder {
     }
 
     out.field("c-ip", host);
+    if (vhost != null) {
+      int colon = vhost.lastIndexOf(':');
+      boolean port = colon > 0 && Text.digits(vhost, colon + 1, vhost.length()) >= 0;
+      out.field("cs-host", port ? vhost.substring(0, colon) : vhost);
+      out.set("url.domain", port ? vhost.substring(0, colon) : vhost);
+      out.set("destination.port", port ? Text.digits(vhost, colon + 1, vhost.length()) : null);
+    }
     if (!user.equals("-") && !user.isEmpty()) {
       out.field("cs-username", user);
     }

@@ -91,6 +91,20 @@ class AccessLogDecoderTest {
   }
 
   @Test
+  void vhostCombined_virtualHostFirst() {
+    JsonNode e =
+        one(
+            "www.example.com:443 10.0.0.9 - carol [01/Jan/2024:00:00:00 +0000] \"GET /x HTTP/1.1\""
+                + " 200 12 \"-\" \"ua\"");
+
+    assertThat(e.get("c-ip").asText()).isEqualTo("10.0.0.9");
+    assertThat(e.get("cs-username").asText()).isEqualTo("carol");
+    assertThat(e.get("cs-host").asText()).isEqualTo("www.example.com");
+    assertThat(e.at("/destination/port").asInt()).isEqualTo(443);
+    assertThat(e.at("/source/ip").asText()).isEqualTo("10.0.0.9");
+  }
+
+  @Test
   void notAccessLogLines_problemsSayWhatWasExpected() {
     Decoded d =
         Decoded.run(

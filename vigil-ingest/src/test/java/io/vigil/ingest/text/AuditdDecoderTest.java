@@ -104,6 +104,21 @@ class AuditdDecoderTest {
   }
 
   @Test
+  void enrichedFormat_groupSeparatorFieldsRead() {
+    Decoded d =
+        Decoded.run(
+            new AuditdDecoder(),
+            "type=SYSCALL msg=audit(1.0:3): syscall=59 uid=0 exe=\"/bin/id\"\u001dARCH=x86_64"
+                + " SYSCALL=execve UID=\"root\"\n");
+
+    assertThat(d.problems).isEmpty();
+    JsonNode e = d.events.get(0);
+    assertThat(e.get("exe").asText()).isEqualTo("/bin/id");
+    assertThat(e.get("UID").asText()).isEqualTo("root");
+    assertThat(e.get("SYSCALL").asText()).isEqualTo("execve");
+  }
+
+  @Test
   void manyOpenGroups_boundedAndAllGivenOut() {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < 100; i++) {
