@@ -115,7 +115,7 @@ public final class EcsJson {
 
   /** The JSON object text. */
   public String toJson() {
-    StringBuilder out = new StringBuilder(256);
+    StringBuilder out = new StringBuilder(512);
     write(out, root);
     return out.toString();
   }
@@ -135,8 +135,21 @@ public final class EcsJson {
   /** Appends {@code s} as a JSON string literal, quotes included. */
   public static void quote(StringBuilder out, String s) {
     out.append('"');
-    for (int i = 0, n = s.length(); i < n; i++) {
+    int n = s.length();
+    int run = 0; // start of the characters not yet written, copied in one go
+    for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
+      if (c >= 0x20
+          && c != '"'
+          && c != '\\'
+          && (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE)) {
+        continue;
+      }
+      if (Character.isSurrogate(c) && pair(s, i)) {
+        continue;
+      }
+      out.append(s, run, i);
+      run = i + 1;
       switch (c) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
@@ -144,16 +157,15 @@ public final class EcsJson {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (Character.isSurrogate(c) && !pair(s, i)) {
+          if (Character.isSurrogate(c)) {
             out.append("\\ufffd"); // a lone surrogate cannot be written as UTF-8
-          } else if (c < 0x20) {
-            out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
           } else {
-            out.append(c);
+            out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
           }
         }
       }
     }
+    out.append(s, run, n);
     out.append('"');
   }
 
