@@ -73,7 +73,10 @@ public final class LogReader {
     this.forced = forced;
     for (InputFormat f : InputFormat.values()) {
       if (f.text()) {
-        text.put(f, new TextRecords(parser, limits, f.formatName));
+        // Zeek TSV records are Zeek JSON objects: the Zeek normalizer adds the same ECS fields
+        LogRecord.RecordParser p =
+            f == InputFormat.ZEEK_TSV ? JsonNormalizer.wrap(JsonFamily.ZEEK, parser) : parser;
+        text.put(f, new TextRecords(p, limits, f.formatName));
       }
     }
     this.jsonLines = new JsonLinesReader(parser, limits);

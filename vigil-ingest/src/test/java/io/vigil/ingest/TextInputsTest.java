@@ -149,6 +149,49 @@ class TextInputsTest {
   }
 
   @Test
+  void zeekTsv_givesTheSameEcsFieldsAsTheSameRecordInZeekJson() throws IOException {
+    Path tsv =
+        write(
+            "conn.log",
+            "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+                + "#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p"
+                + "\tproto\tservice\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum"
+                + "\tstring\n1704067200.123456\tCx1\t10.0.0.1\t50000\t8.8.8.8\t53\tudp\tdns\n");
+    Path json =
+        write(
+            "conn.json",
+            "{\"_path\":\"conn\",\"ts\":1704067200.123456,\"uid\":\"Cx1\","
+                + "\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":50000,\"id.resp_h\":\"8.8.8.8\","
+                + "\"id.resp_p\":53,\"proto\":\"udp\",\"service\":\"dns\"}\n");
+    List<String> paths =
+        List.of(
+            "@timestamp",
+            "event.module",
+            "event.dataset",
+            "source.ip",
+            "source.port",
+            "destination.ip",
+            "destination.port",
+            "network.transport",
+            "network.protocol",
+            "id.orig_h");
+    LogReader ecs = new LogReader(new JsonEventParser(FieldSchema.of(paths)));
+
+    Read fromTsv = read(ecs, tsv);
+    Read fromJson = read(ecs, json);
+
+    assertThat(fromTsv.problems()).isEmpty();
+    assertThat(fromTsv.formats()).containsExactly(tsv + "=zeek-tsv");
+    assertThat(fromJson.formats()).containsExactly(json + "=zeek-json");
+    Event t = fromTsv.events().get(0);
+    Event j = fromJson.events().get(0);
+    for (String path : paths) {
+      assertThat(t.get(path)).as(path).isNotNull().isEqualTo(j.get(path));
+    }
+    assertThat(t.get("destination.port")).isEqualTo(53L);
+  }
+
+  @Test
   void unknownFormatName_listsTheValidNames() {
     assertThatThrownBy(() -> reader.withInputFormat("logfmt"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -1,9 +1,7 @@
 package io.vigil.ingest.text;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Zeek's tab-separated logs: the {@code #separator}, {@code #set_separator}, {@code #empty_field},
@@ -14,29 +12,13 @@ import java.util.Map;
  * {@code #fields} ({@code id.orig_h} …), values typed by {@code #types} ({@code count}, {@code
  * int}, {@code port} as numbers, {@code time} and {@code interval} as seconds with a fraction,
  * {@code double}, {@code bool}, {@code set[…]} and {@code vector[…]} as arrays), unset fields left
- * out, {@code \xhh} escapes decoded, and {@code _path} from {@code #path}. ECS fields are added:
- * {@code @timestamp} from {@code ts}, {@code source.ip}/{@code port}, {@code destination.ip}/{@code
- * port}, {@code network.transport}, {@code event.dataset} ({@code zeek.PATH}) and a few per log.
+ * out, {@code \xhh} escapes decoded, and {@code _path} from {@code #path}; plus {@code
+ * event.original}, the line. The ECS fields ({@code @timestamp} from {@code ts}, {@code source.ip},
+ * {@code destination.port}, {@code event.dataset} {@code zeek.PATH} and those of each log) are
+ * added by {@code LogReader} with the same Zeek normalizer as Zeek JSON gets, so both forms give
+ * the same events.
  */
 public final class ZeekTsvDecoder implements TextDecoder {
-  private static final Map<String, String> ECS =
-      Map.ofEntries(
-          Map.entry("id.orig_h", "source.ip"),
-          Map.entry("id.orig_p", "source.port"),
-          Map.entry("id.resp_h", "destination.ip"),
-          Map.entry("id.resp_p", "destination.port"),
-          Map.entry("proto", "network.transport"),
-          Map.entry("service", "network.protocol"),
-          Map.entry("uid", "event.id"),
-          Map.entry("method", "http.request.method"),
-          Map.entry("host", "url.domain"),
-          Map.entry("uri", "url.original"),
-          Map.entry("user_agent", "user_agent.original"),
-          Map.entry("referrer", "http.request.referrer"),
-          Map.entry("status_code", "http.response.status_code"),
-          Map.entry("query", "dns.question.name"),
-          Map.entry("server_name", "tls.client.server_name"));
-
   private String separator = "\t";
   private String setSeparator = ",";
   private String emptyField = "(empty)";
@@ -69,7 +51,6 @@ public final class ZeekTsvDecoder implements TextDecoder {
     }
     EcsJson json = new EcsJson();
     json.field("_path", path);
-    Object ts = null;
     for (int i = 0; i < fields.length; i++) {
       String v = values[i];
       if (v.equals(unsetField)) {
@@ -78,26 +59,7 @@ public final class ZeekTsvDecoder implements TextDecoder {
       String type = types != null && i < types.length ? types[i] : "string";
       Object value = typed(type, v, fields[i]);
       json.field(fields[i], value);
-      if (fields[i].equals("ts")) {
-        ts = value;
-      }
     }
-    if (ts instanceof Double d && Double.isFinite(d) && Math.abs(d) < 3.2e10) {
-      long secs = (long) Math.floor(d);
-      long nanos = Math.round((d - secs) * 1e6) * 1000;
-      json.set(
-          "@timestamp",
-          EcsJson.timestamp(Instant.ofEpochSecond(secs, Math.min(nanos, 999_999_999))));
-    }
-    for (int i = 0; i < fields.length; i++) {
-      String p = ECS.get(fields[i]);
-      if (p != null) {
-        json.set(p, json.get(fields[i]));
-      }
-    }
-    json.set("event.kind", "event");
-    json.set("event.module", "zeek");
-    json.set("event.dataset", path == null ? "zeek" : "zeek." + path);
     json.set("event.original", line);
     out.event(json.toJson(), number);
   }
