@@ -51,6 +51,18 @@ final class HuntPipeline {
   /** What one batch yielded. */
   record BatchResult(List<Detection> detections, int events, int parseErrors) {}
 
+  /** A batch being matched, and what it was made of. */
+  private record Pending(Future<BatchResult> result, List<Object> items) {
+    /** After the batch's detections were written: its read buffers may be filled again. */
+    void release() {
+      for (Object item : items) {
+        if (item instanceof LineBlock block) {
+          block.release();
+        }
+      }
+    }
+  }
+
   /** Where records come from: a reading call that feeds a sink (e.g. LogReader::read). */
   interface Source {
     void read(LogSink sink);
@@ -69,9 +81,8 @@ final class HuntPipeline {
       Consumer<BatchResult> results,
       LongConsumer bytesRead) {
     ExecutorService workers = Executors.newFixedThreadPool(threads, named("vigil-hunt-worker-"));
-    BlockingQueue<Future<BatchResult>> inOrder =
-        new ArrayBlockingQueue<>(threads * BATCHES_PER_THREAD);
-    Future<BatchResult> end = CompletableFuture.completedFuture(null);
+    BlockingQueue<Pending> inOrder = new ArrayBlockingQueue<>(threads * BATCHES_PER_THREAD);
+    Pending end = new Pending(CompletableFuture.completedFuture(null), List.of());
     Throwable[] readerFailure = {null};
     ReaderSink sink = new ReaderSink(workers, inOrder, rules, minRank, problems, bytesRead);
     Thread reader =
@@ -97,11 +108,12 @@ final class HuntPipeline {
     boolean done = false;
     try {
       while (true) {
-        Future<BatchResult> next = inOrder.take();
+        Pending next = inOrder.take();
         if (next == end) {
           break;
         }
-        results.accept(next.get());
+        results.accept(next.result().get());
+        next.release();
       }
       done = true;
     } catch (InterruptedException e) {
@@ -143,7 +155,7 @@ final class HuntPipeline {
   /** Runs on the reader thread: gathers records into batches and queues their matching. */
   private static final class ReaderSink implements LogSink {
     private final ExecutorService workers;
-    private final BlockingQueue<Future<BatchResult>> inOrder;
+    private final BlockingQueue<Pending> inOrder;
     private final RuleSet rules;
     private final int minRank;
     private final Consumer<ReadProblem> problems;
@@ -156,7 +168,7 @@ final class HuntPipeline {
 
     ReaderSink(
         ExecutorService workers,
-        BlockingQueue<Future<BatchResult>> inOrder,
+        BlockingQueue<Pending> inOrder,
         RuleSet rules,
         int minRank,
         Consumer<ReadProblem> problems,
@@ -217,7 +229,7 @@ final class HuntPipeline {
       batchChars = 0;
       Future<BatchResult> result = workers.submit(() -> match(full));
       try {
-        inOrder.put(result);
+        inOrder.put(new Pending(result, full));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CancellationException("hunt stopped");

@@ -7,6 +7,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One JSON object per line; blank lines are skipped, and every line keeps its number. Lines are
@@ -47,7 +49,10 @@ final class JsonLinesReader implements RecordReader {
     // A line of more bytes has more than maxChars characters (a character takes at most 3 bytes,
     // a pair of surrogates 4), counting a trailing \r and a byte order mark.
     private final long hold = Math.min(3L * maxChars + 6, MAX_ARRAY - 1);
+    // Buffers of BLOCK_BYTES whose blocks were all released, to be filled again.
+    private final Queue<byte[]> pool = new ConcurrentLinkedQueue<>();
     private byte[] buf = new byte[BLOCK_BYTES];
+    private LineBlock.Lease lease = new LineBlock.Lease(buf, pool);
     private int filled;
     private int lineStart;
     private int scanned;
@@ -61,7 +66,8 @@ final class JsonLinesReader implements RecordReader {
       this.in = in;
       this.origin = origin;
       this.sink = sink;
-      this.block = new LineBlock(buf, origin, parser);
+      // the block being gathered holds the buffer for the reader while it fills it
+      this.block = new LineBlock(lease, origin, parser);
     }
 
     void read() throws IOException {
@@ -86,6 +92,7 @@ final class JsonLinesReader implements RecordReader {
             line(lineStart, filled);
           }
           flush();
+          block.release();
           return;
         }
         flush();
@@ -145,13 +152,19 @@ final class JsonLinesReader implements RecordReader {
       if (partial > BLOCK_BYTES / 2) {
         size = (int) Math.min(hold + 1, Math.max(2L * partial, BLOCK_BYTES));
       }
-      byte[] next = new byte[size];
+      byte[] next = size == BLOCK_BYTES ? pool.poll() : null;
+      if (next == null) {
+        next = new byte[size];
+      }
       System.arraycopy(buf, lineStart, next, 0, partial);
       buf = next;
       filled = partial;
       scanned = partial;
       lineStart = 0;
-      block = new LineBlock(buf, origin, parser);
+      block.release(); // empty: flushed before the move
+      // only buffers of the usual size go back to the pool
+      lease = new LineBlock.Lease(buf, size == BLOCK_BYTES ? pool : null);
+      block = new LineBlock(lease, origin, parser);
     }
 
     /** One line, without its \n. */
@@ -200,7 +213,7 @@ final class JsonLinesReader implements RecordReader {
     private void flush() {
       if (block.size() > 0) {
         LineBlock full = block;
-        block = new LineBlock(buf, origin, parser);
+        block = new LineBlock(lease, origin, parser);
         sink.lines(full);
       }
     }

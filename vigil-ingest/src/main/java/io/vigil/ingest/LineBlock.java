@@ -4,6 +4,9 @@ import io.vigil.event.Event;
 import io.vigil.event.EventParseException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Consecutive JSON lines of one input, read as UTF-8 bytes and not yet parsed: what the JSON lines
@@ -19,15 +22,56 @@ public final class LineBlock {
   private final byte[] bytes;
   private final String origin;
   private final LogRecord.RecordParser parser;
+  private final Lease lease;
+  private final AtomicBoolean released = new AtomicBoolean();
   private int[] starts = new int[64];
   private int[] ends = new int[64];
   private long[] numbers = new long[64];
   private int size;
 
-  LineBlock(byte[] bytes, String origin, LogRecord.RecordParser parser) {
-    this.bytes = bytes;
+  LineBlock(Lease lease, String origin, LogRecord.RecordParser parser) {
+    this.bytes = lease.bytes;
+    this.lease = lease;
     this.origin = origin;
     this.parser = parser;
+    lease.acquire();
+  }
+
+  /**
+   * Says that the caller is done with this block <em>and with every event parsed from it</em>, so
+   * that the reader may fill its bytes again (an event keeps its raw text and unread string values
+   * as references to those bytes). Optional: a block never released is simply garbage collected.
+   * Calls after the first do nothing.
+   */
+  public void release() {
+    if (released.compareAndSet(false, true)) {
+      lease.release();
+    }
+  }
+
+  /**
+   * One read buffer shared by the blocks made from it, and by the reader while it fills it; back in
+   * the reader's pool when the last of them lets go.
+   */
+  static final class Lease {
+    final byte[] bytes;
+    private final Queue<byte[]> pool;
+    private final AtomicInteger holders = new AtomicInteger();
+
+    Lease(byte[] bytes, Queue<byte[]> pool) {
+      this.bytes = bytes;
+      this.pool = pool;
+    }
+
+    void acquire() {
+      holders.incrementAndGet();
+    }
+
+    void release() {
+      if (holders.decrementAndGet() == 0 && pool != null) {
+        pool.offer(bytes);
+      }
+    }
   }
 
   void add(int start, int end, long number) {

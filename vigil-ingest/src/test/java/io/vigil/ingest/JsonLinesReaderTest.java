@@ -13,9 +13,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -182,6 +185,7 @@ class JsonLinesReaderTest {
   private static List<String> readNew(byte[] data, int maxChars, int chunk, boolean blocks)
       throws IOException {
     List<String> seen = new ArrayList<>();
+    Deque<Map.Entry<LineBlock, List<String>>> held = new ArrayDeque<>();
     ReadLimits limits = new ReadLimits(maxChars, 1L << 40, 10);
     LogSink sink =
         new LogSink() {
@@ -196,8 +200,16 @@ class JsonLinesReaderTest {
               LogSink.super.lines(block);
               return;
             }
+            List<String> texts = new ArrayList<>();
             for (int i = 0; i < block.size(); i++) {
-              seen.add("record " + block.index(i) + " " + block.record(i).text());
+              texts.add(block.record(i).text());
+              seen.add("record " + block.index(i) + " " + texts.getLast());
+            }
+            // hold a few blocks before releasing them: their bytes must not change meanwhile,
+            // and released buffers are filled again
+            held.addLast(Map.entry(block, texts));
+            if (held.size() > 2) {
+              releaseOldest(held);
             }
           }
 
@@ -207,7 +219,20 @@ class JsonLinesReaderTest {
           }
         };
     new JsonLinesReader(RECORDS, limits).read(trickle(data, chunk), "f", sink);
+    while (!held.isEmpty()) {
+      releaseOldest(held);
+    }
     return seen;
+  }
+
+  private static void releaseOldest(Deque<Map.Entry<LineBlock, List<String>>> held) {
+    Map.Entry<LineBlock, List<String>> oldest = held.removeFirst();
+    LineBlock block = oldest.getKey();
+    for (int i = 0; i < block.size(); i++) {
+      assertThat(block.record(i).text()).isEqualTo(oldest.getValue().get(i));
+    }
+    block.release();
+    block.release(); // a second release does nothing
   }
 
   /** A stream that hands out at most {@code chunk} bytes per read, and says so in available(). */
