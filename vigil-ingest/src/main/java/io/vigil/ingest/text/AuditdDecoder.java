@@ -29,13 +29,15 @@ import java.util.Set;
  *
  * <p>Groups usually arrive line after line; interleaved ones are handled by keeping at most {@value
  * #MAX_OPEN} groups open. A group is given out at its {@code EOE} record, when it has had no record
- * for {@value #IDLE_LINES} lines, when it reaches {@value #MAX_RECORDS} records, when more than
- * {@value #MAX_OPEN} are open (the oldest first), and at the end of the input.
+ * for {@value #IDLE_LINES} lines, when it reaches {@value #MAX_RECORDS} records, when the open
+ * groups hold more than {@value #MAX_HELD_CHARS} characters of lines (all are given out), when more
+ * than {@value #MAX_OPEN} are open (the oldest first), and at the end of the input.
  */
 public final class AuditdDecoder implements TextDecoder {
   static final int MAX_OPEN = 16;
   static final int IDLE_LINES = 16;
   static final int MAX_RECORDS = 1024;
+  static final long MAX_HELD_CHARS = 32L << 20;
 
   /** Fields that auditd writes hex-encoded (unquoted) when they hold unsafe characters. */
   private static final Set<String> ENCODED =
@@ -70,6 +72,18 @@ public final class AuditdDecoder implements TextDecoder {
 
   private final Map<String, Group> open = new LinkedHashMap<>();
   private long lastLine;
+  // characters of the lines held in open groups, and the most held before all are given out
+  private long held;
+  private final long maxHeld;
+
+  /** A decoder for one input. */
+  public AuditdDecoder() {
+    this(MAX_HELD_CHARS);
+  }
+
+  AuditdDecoder(long maxHeld) {
+    this.maxHeld = maxHeld;
+  }
 
   /** One record: its line, its fields, where it belongs. */
   private record Entry(long line, String raw, Map<String, String> fields, List<String> args) {}
@@ -148,9 +162,12 @@ public final class AuditdDecoder implements TextDecoder {
     }
     group.entries.add(new Entry(number, line, fields, args));
     group.lastLine = number;
+    held += line.length();
     if (type.equals("EOE") || group.entries.size() >= MAX_RECORDS) {
       open.remove(key);
       emit(group, out);
+    } else if (held > maxHeld) {
+      end(out);
     }
   }
 
@@ -256,7 +273,10 @@ public final class AuditdDecoder implements TextDecoder {
     return name.length() > 1 && name.charAt(0) == 'a' && Text.digits(name, 1, name.length()) >= 0;
   }
 
-  private static void emit(Group g, Output out) {
+  private void emit(Group g, Output out) {
+    for (Entry e : g.entries) {
+      held -= e.raw.length();
+    }
     Map<String, String> syscall = null;
     List<String> args = null;
     String proctitle = null;

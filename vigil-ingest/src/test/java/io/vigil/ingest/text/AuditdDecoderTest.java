@@ -3,6 +3,7 @@ package io.vigil.ingest.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuditdDecoderTest {
@@ -131,6 +132,28 @@ class AuditdDecoderTest {
 
     assertThat(d.events).hasSize(200);
     assertThat(d.problems).isEmpty();
+  }
+
+  @Test
+  void heldCharactersOverTheLimit_groupsGivenOutEarly_nothingLost() {
+    List<String> order = new java.util.ArrayList<>();
+    AuditdDecoder small = new AuditdDecoder(100);
+    Decoded d =
+        Decoded.run(
+            small,
+            "type=SYSCALL msg=audit(1.0:1): pid=1 exe=\"/bin/a\"\n"
+                + "type=SYSCALL msg=audit(1.0:2): pid=2 exe=\"/bin/b\"\n"
+                + "type=CWD msg=audit(1.0:2): cwd=\"/two\"\n"
+                + "type=CWD msg=audit(1.0:1): cwd=\"/one\"\n");
+    for (JsonNode e : d.events) {
+      order.add(e.get("type").asText() + e.at("/auditd/serial").asLong());
+    }
+
+    assertThat(d.events).hasSize(4);
+    assertThat(d.problems).isEmpty();
+    // the limit (100 characters) was passed at the third line: groups 1 and 2 went out then
+    assertThat(order).containsExactly("SYSCALL1", "SYSCALL2", "CWD2", "CWD1");
+    assertThat(d.events.get(3).at("/process/executable").isMissingNode()).isTrue();
   }
 
   @Test
