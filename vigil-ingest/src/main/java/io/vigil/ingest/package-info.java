@@ -6,13 +6,13 @@
  * <p>{@link io.vigil.ingest.LogReader} is the entry point. It recognises an input by its content,
  * not its name: JSON lines, a JSON array of objects (compact or pretty-printed), JSON objects one
  * after another, EVTX files (through {@code io.vigil.ingest.evtx}), the text logs of {@code
- * io.vigil.ingest.text} (syslog RFC 3164 and 5424, Linux auditd, CEF, Apache/Nginx access logs,
- * W3C extended/IIS, Zeek TSV: each line normalized to a JSON object with the source's field names
- * and Elastic Common Schema fields), and gzip or zip files holding any of those; directories are
- * walked in sorted order. {@link io.vigil.ingest.LogReader#withInputFormat} forces a format, and
- * {@link io.vigil.ingest.Syslog#toJson} normalizes one syslog message received over the network. Nothing is ever read whole: lines are read
- * one by one and arrays are streamed object by object, so memory stays flat on inputs far larger
- * than the heap.
+ * io.vigil.ingest.text} (syslog RFC 3164 and 5424, Linux auditd, CEF, Apache/Nginx access logs, W3C
+ * extended/IIS, Zeek TSV: each line normalized to a JSON object with the source's field names and
+ * Elastic Common Schema fields), and gzip or zip files holding any of those; directories are walked
+ * in sorted order. {@link io.vigil.ingest.LogReader#withInputFormat} forces a format, and {@link
+ * io.vigil.ingest.Syslog#toJson} normalizes one syslog message received over the network. Nothing
+ * is ever read whole: lines are read one by one and arrays are streamed object by object, so memory
+ * stays flat on inputs far larger than the heap.
  *
  * <pre>{@code
  * LogReader reader = new LogReader(new JsonEventParser(ruleSet.schema()), ReadLimits.DEFAULT);
