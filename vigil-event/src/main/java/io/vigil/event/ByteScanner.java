@@ -61,6 +61,9 @@ final class ByteScanner {
   /** Bytes that end a run of plain string bytes: quote, backslash and control characters. */
   private static final boolean[] STRING_STOP = new boolean[256];
 
+  /** The characters that may follow a backslash, but for {@code u}. */
+  private static final boolean[] SIMPLE_ESCAPE = new boolean[256];
+
   /** Bytes that end a run of plain key bytes: the above, a dot, and every non-ASCII byte. */
   private static final boolean[] KEY_STOP = new boolean[256];
 
@@ -76,6 +79,9 @@ final class ByteScanner {
     KEY_STOP['.'] = true;
     for (int c = 0x80; c < 0x100; c++) {
       KEY_STOP[c] = true;
+    }
+    for (char c : "\"\\/bfnrt".toCharArray()) {
+      SIMPLE_ESCAPE[c] = true;
     }
   }
 
@@ -652,29 +658,30 @@ final class ByteScanner {
       if (pos >= end) {
         throw Fallback.INSTANCE;
       }
-      int c = b[pos++];
+      int c = b[pos];
       if (c == '"') {
+        pos++;
         return flags;
       }
-      flags |= ESCAPE;
       if (c != '\\') {
         throw Fallback.INSTANCE; // a control character must be escaped
       }
-      if (pos >= end) {
-        throw Fallback.INSTANCE;
-      }
-      switch (b[pos++]) {
-        case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
-          // a one-character escape
+      flags |= ESCAPE;
+      do { // escapes often come in runs (\r\n\t, \\): no new scan between them
+        if (pos + 1 >= end) {
+          throw Fallback.INSTANCE;
         }
-        case 'u' -> {
+        int e = b[pos + 1] & 0xff;
+        pos += 2;
+        if (e == 'u') {
           int code = hex4();
           if (code >= 0xD800 && code <= 0xDFFF) {
             flags |= SURROGATE;
           }
+        } else if (!SIMPLE_ESCAPE[e]) {
+          throw Fallback.INSTANCE;
         }
-        default -> throw Fallback.INSTANCE;
-      }
+      } while (pos < end && b[pos] == '\\');
     }
   }
 }
