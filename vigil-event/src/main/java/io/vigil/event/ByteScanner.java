@@ -92,6 +92,8 @@ final class ByteScanner {
   private final int maxFields;
   private int pos;
   private int fields;
+  // the hash of the key bytes before the stop keyStop found
+  private long keyHash;
   // the slots given a value, to freeze multi-valued ones at the end without visiting every slot
   private int[] touched = new int[32];
   private int touchedCount;
@@ -211,7 +213,7 @@ final class ByteScanner {
     if (len > MAX_NAME_CHARS) {
       throw Fallback.INSTANCE;
     }
-    return node.childAscii(b, start, len);
+    return node.childAscii(b, start, len, FieldSchema.Node.hashEnd(keyHash, len));
   }
 
   /** A value on a wanted path. */
@@ -539,25 +541,44 @@ final class ByteScanner {
     return ((q - ONES) | (s - ONES) | (x - SPACES)) & ~x & HIGHS;
   }
 
-  /** As {@link #stringStop}, also stopping at a dot or a non-ASCII byte. */
+  /**
+   * As {@link #stringStop}, also stopping at a dot or a non-ASCII byte; hashes the bytes before the
+   * stop on the way ({@link #keyHash}, as {@link FieldSchema.Node#asciiHash} before its end).
+   */
   private int keyStop(int i) {
     byte[] b = this.b;
     int end = this.end;
+    long h = 0;
     while (i + 8 <= end) {
       long x = (long) LONGS.get(b, i);
       long q = x ^ QUOTES;
       long s = x ^ BACKSLASHES;
       long d = x ^ DOTS;
-      long t = ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((d - ONES) & ~d) | ((x - SPACES) & ~x);
+      long t = ((q - ONES) | (s - ONES) | (d - ONES) | (x - SPACES)) & ~x;
       t = (t | x) & HIGHS;
       if (t != 0) {
-        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+        int k = Long.numberOfTrailingZeros(t) >>> 3;
+        if (k > 0) {
+          h = FieldSchema.Node.hashTail(h, x, k);
+        }
+        keyHash = h;
+        return i + k;
       }
+      h = FieldSchema.Node.hashStep(h, x);
       i += 8;
     }
+    int start = i;
     while (i < end && !KEY_STOP[b[i] & 0xff]) {
       i++;
     }
+    if (i > start) {
+      long x = 0;
+      for (int k = i - 1; k >= start; k--) {
+        x = x << 8 | (b[k] & 0xff);
+      }
+      h = FieldSchema.Node.hashTail(h, x, i - start);
+    }
+    keyHash = h;
     return i;
   }
 

@@ -128,9 +128,14 @@ public final class FieldSchema {
      * parser checked), compared case-insensitively; null when no wanted path lies below.
      */
     Node childAscii(byte[] b, int off, int len) {
+      return childAscii(b, off, len, asciiHash(b, off, len));
+    }
+
+    /** As {@link #childAscii(byte[], int, int)}, with the key's {@link #asciiHash} given. */
+    Node childAscii(byte[] b, int off, int len, int hash) {
       byte[][] keys = asciiKeys;
       int mask = keys.length - 1;
-      int i = asciiHash(b, off, len) & mask;
+      int i = hash & mask;
       byte[] k;
       while ((k = keys[i]) != null) {
         if (k.length == len && equalsLower(k, b, off)) {
@@ -175,25 +180,40 @@ public final class FieldSchema {
      * step.
      */
     static int asciiHash(byte[] b, int off, int len) {
-      long h = len;
+      long h = 0;
       int j = 0;
       for (; j + 8 <= len; j += 8) {
-        h = (h + ((long) LONGS.get(b, off + j) | 0x2020202020202020L)) * 0x9E3779B97F4A7C15L;
+        h = hashStep(h, (long) LONGS.get(b, off + j));
       }
       int rest = len - j;
       if (rest > 0) {
         long x;
-        long keep = -1L >>> (64 - 8 * rest);
         if (off + j + 8 <= b.length) {
-          x = (long) LONGS.get(b, off + j) & keep;
+          x = (long) LONGS.get(b, off + j);
         } else {
           x = 0;
           for (int k = rest - 1; k >= 0; k--) {
             x = x << 8 | (b[off + j + k] & 0xff);
           }
         }
-        h = (h + (x | (0x2020202020202020L & keep))) * 0x9E3779B97F4A7C15L;
+        h = hashTail(h, x, rest);
       }
+      return hashEnd(h, len);
+    }
+
+    /** The hash of eight more key bytes (a little-endian long). */
+    static long hashStep(long h, long word) {
+      return (h + (word | 0x2020202020202020L)) * 0x9E3779B97F4A7C15L;
+    }
+
+    /** The hash of the last {@code rest} (1 to 7) key bytes, the low bytes of {@code word}. */
+    static long hashTail(long h, long word, int rest) {
+      long keep = -1L >>> (64 - 8 * rest);
+      return (h + ((word | 0x2020202020202020L) & keep)) * 0x9E3779B97F4A7C15L;
+    }
+
+    static int hashEnd(long h, int len) {
+      h = (h + len) * 0x9E3779B97F4A7C15L;
       return (int) (h ^ (h >>> 29));
     }
 
