@@ -459,7 +459,11 @@ final class HttpApi implements AutoCloseable {
 
   private Reply health() {
     ObjectNode out = MAPPER.createObjectNode();
-    out.put("status", "ok");
+    String error = pipeline.lastError();
+    out.put("status", error == null ? "ok" : "degraded");
+    if (error != null) {
+      out.put("detectionError", error);
+    }
     out.put("uptimeSeconds", (System.nanoTime() - started) / 1_000_000_000L);
     ObjectNode sp = out.putObject("spool");
     sp.put("lastSequence", spool.lastSequence());

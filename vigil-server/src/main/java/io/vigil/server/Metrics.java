@@ -16,6 +16,7 @@ final class Metrics {
   final LongAdder droppedUdp = new LongAdder();
   final LongAdder droppedOversize = new LongAdder();
   final LongAdder spoolCorruptions = new LongAdder();
+  final LongAdder detectionFailures = new LongAdder();
   final Map<Integer, LongAdder> httpRequests = new ConcurrentHashMap<>();
 
   void in(String input, long n) {

@@ -48,6 +48,8 @@ final class Pipeline implements AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean paused;
   private volatile boolean idle;
+  private volatile String lastError;
+
   private volatile long committed;
 
   Pipeline(
@@ -97,7 +99,47 @@ final class Pipeline implements AutoCloseable {
   private record Done(
       List<StoredEvent> events, List<Alert> alerts, List<DeadLetter> dead, int detections) {}
 
+  /**
+   * Runs the stage; after a failure it waits (1 s, doubling to 30 s) and starts again from the
+   * checkpoint, so a passing fault (a full disk, a locked database) costs a replay, not the stage.
+   */
   private void loop() {
+    long backoff = 1000;
+    while (running) {
+      try {
+        runFromCheckpoint();
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception | Error e) {
+        if (!running) {
+          return;
+        }
+        lastError = e.toString();
+        metrics.detectionFailures.increment();
+        System.err.println(
+            "vigil: the detection stage failed and restarts from its checkpoint in "
+                + backoff
+                + " ms: "
+                + e);
+        e.printStackTrace();
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          return;
+        }
+        backoff = Math.min(30_000, backoff * 2);
+      }
+    }
+  }
+
+  /** The last failure of the stage, or null when it never failed. */
+  String lastError() {
+    return lastError;
+  }
+
+  private void runFromCheckpoint() throws Exception {
     long pending = committed;
     long lastCommit = System.nanoTime();
     long commitNanos = settings.commitInterval().toNanos();
@@ -134,13 +176,6 @@ final class Pipeline implements AutoCloseable {
         spool.commit(CONSUMER, pending);
         committed = pending;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      if (running) {
-        System.err.println("vigil: the detection stage stopped: " + e);
-        e.printStackTrace();
-      }
     }
   }
 
@@ -161,7 +196,7 @@ final class Pipeline implements AutoCloseable {
       } catch (ExecutionException e) {
         throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
       }
-      events.addAll(d.events());
+      events.addAll(d.events()); // already added to the store by the worker
       alerts.addAll(d.alerts());
       for (DeadLetter dl : d.dead()) {
         db.deadLetters().add(dl);
@@ -172,10 +207,7 @@ final class Pipeline implements AutoCloseable {
     if (!alerts.isEmpty()) {
       metrics.alertsNew.add(db.alerts().insert(alerts));
     }
-    if (!events.isEmpty()) {
-      store.add(events);
-      metrics.eventsStored.add(events.size());
-    }
+    metrics.eventsStored.add(events.size());
   }
 
   /** Runs on a worker: decode, parse, match. */
@@ -244,6 +276,12 @@ final class Pipeline implements AutoCloseable {
         }
       }
       events.add(new StoredEvent(entry.sequence(), time, json));
+    }
+    // indexing is the costliest step: each worker adds its own part (the store is thread-safe)
+    try {
+      store.add(events);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
     return new Done(events, alerts, dead, detections);
   }
