@@ -26,6 +26,7 @@ final class Bucket {
   private final Cond[][] directAtoms;
   // Keyword atoms: substring needles searched in the event's raw JSON text; the rules they mark.
   private final FieldAutomaton keywordAutomaton;
+  private final KeywordScanner keywordScanner;
   private final int[] keywordRules;
 
   Bucket(RuleLoader.Compiled[] rules) {
@@ -64,9 +65,11 @@ final class Bucket {
     Map<String, List<Integer>> keywordNeedles = needles.remove(Field.KEYWORDS);
     if (keywordNeedles == null) {
       keywordAutomaton = null;
+      keywordScanner = null;
       keywordRules = new int[0];
     } else {
       keywordAutomaton = new FieldAutomaton(freeze(keywordNeedles));
+      keywordScanner = KeywordScanner.of(freeze(keywordNeedles));
       keywordRules =
           keywordNeedles.values().stream()
               .flatMap(List::stream)
@@ -117,7 +120,9 @@ final class Bucket {
     }
     if (keywordAutomaton != null) {
       String raw = ctx.event.raw();
-      if (!isJsonObject(raw) || !keywordAutomaton.scanJson(raw, bits)) {
+      if (!isJsonObject(raw)
+          || !((keywordScanner != null && keywordScanner.scan(raw, bits))
+              || keywordAutomaton.scanJson(raw, bits))) {
         // Not JSON text (values come from elsewhere), or a number spelt differently from its
         // value text: every keyword rule is a candidate.
         for (int r : keywordRules) {

@@ -41,11 +41,11 @@ final class FieldAutomaton {
   private final int beginClass;
   private final int endClass;
   // Per state: offset of its dense row in delta, or -1; failure link; sparse children.
-  private final int[] row;
-  private final int[] delta;
-  private final int[] fail;
-  private final int[][] childClass;
-  private final int[][] childState;
+  private int[] row;
+  private int[] delta;
+  private int[] fail;
+  private int[][] childClass;
+  private int[][] childState;
   private final int[][] marks;
   private final int states;
   // When every state fits in dense rows: transitions by (state << shift | class), giving the
@@ -200,6 +200,12 @@ final class FieldAutomaton {
           dfa[(st << sh) | c] = delta[row[st] + c] << sh;
         }
       }
+      // The scans use only the dense table now: drop the construction tables.
+      delta = null;
+      row = null;
+      fail = null;
+      childClass = null;
+      childState = null;
     } else {
       shift = 0;
       dfa = null;
@@ -285,9 +291,9 @@ final class FieldAutomaton {
 
   /** Approximate heap of the tables in bytes, for measurements. */
   long bytes() {
-    long b = delta.length * 4L + states * 12L;
+    long b = dfa != null ? dfa.length * 4L + states : delta.length * 4L + states * 12L;
     for (int s = 0; s < states; s++) {
-      b += childClass[s].length * 8L + 32;
+      b += childClass == null ? 0 : childClass[s].length * 8L + 32;
       b += marks[s].length == 0 ? 0 : marks[s].length * 4L + 16;
     }
     return b;
@@ -336,6 +342,26 @@ final class FieldAutomaton {
 
   /** Marks for a value already lower-cased (possibly non-ASCII). */
   private void scanLower(String lower, long[] bits) {
+    if (dfa != null) {
+      int[] d = dfa;
+      boolean[] mk = marking;
+      int sh = shift;
+      int st = d[beginClass];
+      if (mk[st >>> sh]) {
+        mark(marks[st >>> sh], bits);
+      }
+      for (int i = 0, n = lower.length(); i < n; i++) {
+        st = d[st | classOfLower(lower.charAt(i))];
+        if (mk[st >>> sh]) {
+          mark(marks[st >>> sh], bits);
+        }
+      }
+      st = d[st | endClass];
+      if (mk[st >>> sh]) {
+        mark(marks[st >>> sh], bits);
+      }
+      return;
+    }
     int s = step(0, beginClass);
     mark(marks[s], bits);
     for (int i = 0, n = lower.length(); i < n; i++) {
@@ -517,6 +543,26 @@ final class FieldAutomaton {
     }
     if (negative) {
       scratch[len++] = '-';
+    }
+    if (dfa != null) {
+      int[] d = dfa;
+      boolean[] mk = marking;
+      int sh = shift;
+      int st = d[beginClass];
+      if (mk[st >>> sh]) {
+        mark(marks[st >>> sh], bits);
+      }
+      for (int i = len - 1; i >= 0; i--) {
+        st = d[st | asciiClass[scratch[i]]];
+        if (mk[st >>> sh]) {
+          mark(marks[st >>> sh], bits);
+        }
+      }
+      st = d[st | endClass];
+      if (mk[st >>> sh]) {
+        mark(marks[st >>> sh], bits);
+      }
+      return;
     }
     int s = step(0, beginClass);
     mark(marks[s], bits);

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,31 +52,94 @@ final class RuleLoader {
 
   private record Doc(Path file, Node node, Map<String, Node> top) {}
 
+  /** Threads that read and compile rule files at most (the machine's cores, up to this). */
+  static final int MAX_THREADS = 8;
+
   final List<RuleProblem> errors = new ArrayList<>();
   final List<RuleProblem> warnings = new ArrayList<>();
   final List<Compiled> compiled = new ArrayList<>();
-  final Map<ValueTest, ValueTest> interned = new HashMap<>();
+  final Map<ValueTest, ValueTest> interned = new java.util.concurrent.ConcurrentHashMap<>();
   Mappings mappings;
   int total;
   private final LoadOptions options;
+
+  /** What reading or compiling one file produced; merged in file order. */
+  private static final class Part {
+    final List<RuleProblem> errors = new ArrayList<>();
+    final List<RuleProblem> warnings = new ArrayList<>();
+    final List<Doc> rules = new ArrayList<>();
+    final List<Doc> filters = new ArrayList<>();
+    final List<Compiled> compiled = new ArrayList<>();
+    int total;
+  }
 
   RuleLoader(LoadOptions options) {
     this.options = options;
   }
 
+  /**
+   * Reads and parses the files, then compiles the rules, each step on several threads (results
+   * merged in file order, so the outcome does not depend on the thread count); filters apply last.
+   */
   void load(List<Path> paths) {
     mappings = Mappings.load(options, errors);
+    List<Path> files = files(paths);
+    List<Part> read = inParallel(files, (file, part) -> readFile(file, part));
     List<Doc> rules = new ArrayList<>();
     List<Doc> filters = new ArrayList<>();
-    for (Path file : files(paths)) {
-      readFile(file, rules, filters);
+    for (Part p : read) {
+      merge(p);
+      rules.addAll(p.rules);
+      filters.addAll(p.filters);
     }
-    for (Doc d : rules) {
-      compileRule(d);
+    for (Part p : inParallel(rules, (doc, part) -> compileRule(doc, part))) {
+      merge(p);
+      compiled.addAll(p.compiled);
     }
     for (Doc d : filters) {
       applyFilter(d);
     }
+  }
+
+  private void merge(Part p) {
+    errors.addAll(p.errors);
+    warnings.addAll(p.warnings);
+    total += p.total;
+  }
+
+  private static <T> List<Part> inParallel(
+      List<T> items, java.util.function.BiConsumer<T, Part> work) {
+    Part[] parts = new Part[items.size()];
+    int threads =
+        Math.max(
+            1,
+            Math.min(
+                Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()),
+                items.size() / 64));
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Runnable worker =
+        () -> {
+          for (int i = next.getAndIncrement(); i < parts.length; i = next.getAndIncrement()) {
+            Part p = new Part();
+            work.accept(items.get(i), p);
+            parts[i] = p;
+          }
+        };
+    List<Thread> started = new ArrayList<>();
+    for (int t = 1; t < threads; t++) {
+      started.add(Thread.ofPlatform().name("vigil-rule-loader-" + t).daemon().start(worker));
+    }
+    worker.run();
+    for (Thread t : started) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while loading rules", e);
+      }
+    }
+    return java.util.Arrays.asList(parts);
   }
 
   private List<Path> files(List<Path> paths) {
@@ -107,7 +169,11 @@ final class RuleLoader {
     return out;
   }
 
-  private void readFile(Path file, List<Doc> rules, List<Doc> filters) {
+  private void readFile(Path file, Part part) {
+    readFileInto(file, part, options);
+  }
+
+  private static void readFileInto(Path file, Part part, LoadOptions options) {
     Limits limits = options.limits();
     String text;
     try {
@@ -116,12 +182,12 @@ final class RuleLoader {
       }
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      errors.add(new RuleProblem(file, 0, "", "cannot read: " + e.getMessage()));
+      part.errors.add(new RuleProblem(file, 0, "", "cannot read: " + e.getMessage()));
       return;
     }
     if (text.length() > limits.maxFileChars()) {
-      total++;
-      errors.add(
+      part.total++;
+      part.errors.add(
           new RuleProblem(
               file,
               0,
@@ -137,9 +203,9 @@ final class RuleLoader {
     try {
       docs = Yaml.documents(text, limits, file.toString());
     } catch (MarkedYamlEngineException e) {
-      total++;
+      part.total++;
       int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
-      errors.add(
+      part.errors.add(
           new RuleProblem(
               file,
               line,
@@ -150,16 +216,17 @@ final class RuleLoader {
                   + "; fix the YAML syntax at this line"));
       return;
     } catch (YamlEngineException e) {
-      total++;
+      part.total++;
       String msg = e.getMessage();
       if (msg != null && msg.contains("aliases")) {
         msg += "; raise sigma.max-yaml-aliases (Limits.maxYamlAliases) if the file is trusted";
       }
-      errors.add(new RuleProblem(file, 0, idGuess(text), "not valid YAML: " + msg));
+      part.errors.add(new RuleProblem(file, 0, idGuess(text), "not valid YAML: " + msg));
       return;
     }
     if (docs.isEmpty()) {
-      warnings.add(new RuleProblem(file, 0, "", "the file holds no YAML document; it was skipped"));
+      part.warnings.add(
+          new RuleProblem(file, 0, "", "the file holds no YAML document; it was skipped"));
     }
     for (Node node : docs) {
       String id = "";
@@ -172,7 +239,7 @@ final class RuleLoader {
                 : "";
         id = s;
         if (top.containsKey("correlation")) {
-          warnings.add(
+          part.warnings.add(
               new RuleProblem(
                   file,
                   Yaml.line(node),
@@ -181,7 +248,7 @@ final class RuleLoader {
                       + " rules it references still load)"));
           continue;
         }
-        total++;
+        part.total++;
         if (top.containsKey("action")) {
           throw new RuleException(
               top.get("action"),
@@ -191,9 +258,9 @@ final class RuleLoader {
                   + " file");
         }
         if (top.containsKey("filter")) {
-          filters.add(new Doc(file, node, top));
+          part.filters.add(new Doc(file, node, top));
         } else if (top.containsKey("detection")) {
-          rules.add(new Doc(file, node, top));
+          part.rules.add(new Doc(file, node, top));
         } else {
           throw new RuleException(
               node,
@@ -201,7 +268,7 @@ final class RuleLoader {
                   + " or move the file out of the rules folder");
         }
       } catch (RuleException e) {
-        errors.add(new RuleProblem(file, e.line, id, e.getMessage()));
+        part.errors.add(new RuleProblem(file, e.line, id, e.getMessage()));
       }
     }
   }
@@ -237,7 +304,7 @@ final class RuleLoader {
     return s == null ? null : s.trim().toLowerCase(Locale.ROOT);
   }
 
-  private void compileRule(Doc d) {
+  private void compileRule(Doc d, Part part) {
     String id = "";
     try {
       id = nz(str(d.top, "id"));
@@ -261,17 +328,24 @@ final class RuleLoader {
               ls,
               d.file);
       List<Mappings.Source> sources = mappings.sourcesFor(ls);
-      var resolver = mappings.resolver(ls, sources);
+      var unsafe = mappings.resolver(ls, sources);
+      // Mappings interns fields in a plain map: one compiling thread at a time resolves names.
+      java.util.function.Function<String, Field> resolver =
+          name -> {
+            synchronized (mappings) {
+              return unsafe.apply(name);
+            }
+          };
       DetectionCompiler dc =
           new DetectionCompiler(resolver, options.placeholders(), options.limits(), interned);
       Cond cond = dc.compile(d.top.get("detection"), RESERVED_DETECTION_KEYS);
-      compiled.add(new Compiled(rule, nz(str(d.top, "name")), cond, sources, resolver));
+      part.compiled.add(new Compiled(rule, nz(str(d.top, "name")), cond, sources, resolver));
     } catch (RuleException.MissingPlaceholder e) {
-      warnings.add(new RuleProblem(d.file, e.line, id, e.getMessage()));
+      part.warnings.add(new RuleProblem(d.file, e.line, id, e.getMessage()));
     } catch (RuleException e) {
-      errors.add(new RuleProblem(d.file, e.line, id, e.getMessage()));
+      part.errors.add(new RuleProblem(d.file, e.line, id, e.getMessage()));
     } catch (RuntimeException e) {
-      errors.add(
+      part.errors.add(
           new RuleProblem(
               d.file,
               Yaml.line(d.node),

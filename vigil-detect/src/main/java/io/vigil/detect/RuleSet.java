@@ -48,6 +48,8 @@ public final class RuleSet {
   // Routing: the fields that the gates and claims read (null: some gate reads more than fields, so
   // gates are evaluated on every event); a cache from their values to the event's bucket.
   private final Field[] routeFields;
+  // Route fields that gates only test for presence ({@code |exists}): keyed by presence, not value.
+  private final boolean[] presenceOnly;
   private final RouteCache routeCache = new RouteCache();
   private final Map<BucketKey, Bucket> buckets = new ConcurrentHashMap<>();
   private final boolean hasUngated;
@@ -71,14 +73,28 @@ public final class RuleSet {
     this.claimConds = claimConds;
     this.byIndex = compiled.toArray(RuleLoader.Compiled[]::new);
     Set<Field> routed = new LinkedHashSet<>();
+    Set<Field> present = new LinkedHashSet<>();
     boolean routable = true;
     for (Group g : groups) {
-      routable &= g.gate == null || readFields(g.gate, routed);
+      routable &= g.gate == null || readFields(g.gate, routed, present);
     }
     for (Cond c : claimConds) {
-      routable &= readFields(c, routed);
+      routable &= readFields(c, routed, present);
     }
-    this.routeFields = routable ? routed.toArray(Field[]::new) : null;
+    present.removeAll(routed);
+    if (routable) {
+      List<Field> all = new ArrayList<>(routed);
+      all.addAll(present);
+      this.routeFields = all.toArray(Field[]::new);
+      this.presenceOnly = new boolean[routeFields.length];
+      for (int i = routed.size(); i < routeFields.length; i++) {
+        presenceOnly[i] = true;
+      }
+    } else {
+      this.routeFields = null;
+      this.presenceOnly = null;
+    }
+    routed.addAll(present);
     boolean ungated = false;
     for (int gi = 0; gi < groups.length; gi++) {
       ungated |= groups[gi].gate == null;
@@ -109,27 +125,30 @@ public final class RuleSet {
     this.fields = fields;
   }
 
-  /** Adds the fields a condition reads; false when it also reads something else (keywords). */
-  private static boolean readFields(Cond c, Set<Field> out) {
+  /**
+   * Adds the fields whose values a condition reads, and those it only tests for presence; false
+   * when it also reads something else (keywords).
+   */
+  private static boolean readFields(Cond c, Set<Field> values, Set<Field> presence) {
     return switch (c) {
-      case Cond.FieldMatch f -> out.add(f.field()) || true;
-      case Cond.Exists e -> out.add(e.field()) || true;
-      case Cond.FieldRef r -> out.add(r.field()) | out.add(r.other()) || true;
-      case Cond.Named n -> readFields(n.inner(), out);
-      case Cond.Not n -> readFields(n.inner(), out);
+      case Cond.FieldMatch f -> values.add(f.field()) || true;
+      case Cond.Exists e -> presence.add(e.field()) || true;
+      case Cond.FieldRef r -> values.add(r.field()) | values.add(r.other()) || true;
+      case Cond.Named n -> readFields(n.inner(), values, presence);
+      case Cond.Not n -> readFields(n.inner(), values, presence);
       case Cond.Const k -> true;
       case Cond.Keywords k -> false;
       case Cond.And a -> {
         boolean ok = true;
         for (Cond p : a.parts()) {
-          ok &= readFields(p, out);
+          ok &= readFields(p, values, presence);
         }
         yield ok;
       }
       case Cond.Or o -> {
         boolean ok = true;
         for (Cond p : o.parts()) {
-          ok &= readFields(p, out);
+          ok &= readFields(p, values, presence);
         }
         yield ok;
       }
@@ -444,6 +463,9 @@ public final class RuleSet {
       }
       for (int i = 0; i < routeFields.length; i++) {
         Object v = routeFields[i].get(ctx);
+        if (v != null && presenceOnly[i]) {
+          v = Boolean.TRUE;
+        }
         values[i] = v;
         hash = hash * 31 + (v == null ? 0 : v.hashCode());
       }

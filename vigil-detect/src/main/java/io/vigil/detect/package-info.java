@@ -12,9 +12,11 @@
  *
  * <p>Inside, rules compile into condition trees ({@code Cond}) over value tests ({@code
  * ValueTest}); Sigma field names resolve to event paths, and log sources to event conditions,
- * through mapping files ({@code Mappings}; built-in: Windows event logs). Matching is routed by
- * log-source gates and narrowed by two prefilters (needed fields present, needed field values found
- * through {@code AtomIndex}) before any rule is evaluated. docs/SIGMA.md describes the semantics
+ * through mapping files ({@code Mappings}). Matching routes each event to the bucket of rules of
+ * its log source ({@code RouteCache}, {@code Bucket}), marks candidate rules through one automaton
+ * per field ({@code FieldAutomaton}) over the atoms chosen by {@code AtomIndex} and a scan of the
+ * raw text for keywords ({@code KeywordScanner}), and evaluates only those; {@code
+ * RuleSet.matchNaive} is the reference without any of this. docs/SIGMA.md describes the semantics
  * and the mapping format.
  */
 package io.vigil.detect;

@@ -1,0 +1,185 @@
+package io.vigil.detect;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds keyword needles (lower-case ASCII substrings) anywhere in an event's raw JSON text without
+ * walking it character by character: each needle is written as JSON spells it ({@code \} as {@code
+ * \\}, {@code "} as {@code \"}) and gets an anchor, its rarest character in Windows event JSON; the
+ * text is searched for the anchors with {@link String#indexOf(int, int)} (vectorized by the JVM)
+ * and each hit is checked against the needles of that anchor, ignoring ASCII case. This is exact
+ * for JSON written with the usual escapes; when a text holds escapes that spell characters
+ * differently (an escaped slash, a backslash-u escape) or characters whose lower case is ASCII (the
+ * Kelvin sign, the dotted capital I), {@link #scan} answers false and the caller falls back to
+ * {@link FieldAutomaton#scanJson}, which decodes every character.
+ */
+final class KeywordScanner {
+  // Printable ASCII from most to least frequent in OTRF Windows event JSON.
+  private static final String BY_FREQUENCY =
+      "A\"e\\t0nsro:acidB2lw m-,SE31uCgT4Q5I8bF.6Dp9vy7OGMRPhUHNfjkY=WxL+K|VZJ{}();X@$_z[]/%q'&?#!*<>~^`";
+
+  /**
+   * Needles sharing one anchor (a character in one case, or two characters that are not letters),
+   * with the anchor's offset in each.
+   */
+  private record Anchor(String text, String[] needles, int[] offsets, int[][] rules) {}
+
+  // Character pairs that JSON text itself is full of (structure, escaped backslashes): never
+  // anchors.
+  private static final java.util.Set<String> COMMON_PAIRS =
+      java.util.Set.of(
+          "\":", ":\"", "\",", ",\"", "{\"", "\"}", "\\\\", "\\\"", ": ", ", ", " \"", "\" ", "[\"",
+          "\"]", "--", "  ", ". ", " -", "- ");
+
+  private final Anchor[] anchors;
+
+  private KeywordScanner(Anchor[] anchors) {
+    this.anchors = anchors;
+  }
+
+  /**
+   * A scanner for the needles, or null when one cannot be handled this way (a control or non-ASCII
+   * character, or a needle of number characters only, whose value text may differ from the JSON
+   * spelling of a number).
+   */
+  static KeywordScanner of(Map<String, int[]> needles) {
+    Map<String, List<Object[]>> byAnchor = new LinkedHashMap<>();
+    for (Map.Entry<String, int[]> e : needles.entrySet()) {
+      String needle = e.getKey();
+      StringBuilder json = new StringBuilder();
+      boolean numeric = true;
+      for (int i = 0; i < needle.length(); i++) {
+        char c = needle.charAt(i);
+        if (c < 0x20 || c >= 0x7f) {
+          return null;
+        }
+        numeric &= "0123456789.-+e".indexOf(c) >= 0;
+        if (c == '\\' || c == '"') {
+          json.append('\\');
+        }
+        json.append(c);
+      }
+      if (numeric || json.isEmpty()) {
+        return null;
+      }
+      String spelt = json.toString();
+      int best = 0;
+      int bestRank = -1;
+      String anchor = null;
+      for (int i = 0; i < spelt.length(); i++) {
+        int rank = rarity(spelt.charAt(i));
+        if (rank > bestRank) {
+          best = i;
+          bestRank = rank;
+          anchor = spelt.substring(i, i + 1);
+        }
+      }
+      // Two characters without letters (so one search covers both cases), e.g. "::", are rarer
+      // than any single character unless JSON's own structure is made of them.
+      for (int i = 0; i + 1 < spelt.length(); i++) {
+        String pair = spelt.substring(i, i + 2);
+        if (!Character.isLetter(pair.charAt(0))
+            && !Character.isLetter(pair.charAt(1))
+            && !Character.isDigit(pair.charAt(0))
+            && !Character.isDigit(pair.charAt(1))
+            && !COMMON_PAIRS.contains(pair)) {
+          best = i;
+          anchor = pair;
+          break;
+        }
+      }
+      Object[] entry = {spelt, best, e.getValue()};
+      byAnchor.computeIfAbsent(anchor, k -> new ArrayList<>()).add(entry);
+      String upper = anchor.toUpperCase(java.util.Locale.ROOT);
+      if (!upper.equals(anchor)) {
+        byAnchor.computeIfAbsent(upper, k -> new ArrayList<>()).add(entry);
+      }
+    }
+    List<Anchor> out = new ArrayList<>();
+    byAnchor.forEach(
+        (c, list) -> {
+          String[] ns = new String[list.size()];
+          int[] offs = new int[list.size()];
+          int[][] rs = new int[list.size()][];
+          for (int i = 0; i < ns.length; i++) {
+            ns[i] = (String) list.get(i)[0];
+            offs[i] = (Integer) list.get(i)[1];
+            rs[i] = (int[]) list.get(i)[2];
+          }
+          out.add(new Anchor(c, ns, offs, rs));
+        });
+    return new KeywordScanner(out.toArray(Anchor[]::new));
+  }
+
+  /** Higher for rarer characters; letters count as their more frequent case. */
+  private static int rarity(char c) {
+    int a = BY_FREQUENCY.indexOf(c);
+    char other =
+        Character.isLetter(c)
+            ? (Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c))
+            : c;
+    int b = BY_FREQUENCY.indexOf(other);
+    return Math.min(a < 0 ? 0 : a, b < 0 ? 0 : b);
+  }
+
+  /**
+   * Marks the rules of every needle found in the JSON text; false when the text holds escapes or
+   * characters this search cannot see through (nothing is marked then).
+   */
+  String describe() {
+    StringBuilder sb = new StringBuilder();
+    for (Anchor a : anchors) {
+      sb.append(a.text).append(java.util.Arrays.toString(a.needles));
+    }
+    return sb.toString();
+  }
+
+  boolean scan(String json, long[] bits) {
+    if (json.indexOf('\u212A') >= 0 || json.indexOf('\u0130') >= 0) {
+      return false;
+    }
+    if (json.indexOf("\\u") >= 0 || json.indexOf("\\/") >= 0) {
+      // maybe such an escape (or an escaped backslash before u or /): look escape by escape
+      for (int p = json.indexOf('\\'); p >= 0; p = json.indexOf('\\', p + 2)) {
+        if (p + 1 >= json.length()) {
+          return false;
+        }
+        char e = json.charAt(p + 1);
+        if (e == 'u' || e == '/') {
+          return false;
+        }
+      }
+    }
+    for (Anchor a : anchors) {
+      String[] needles = a.needles;
+      int[] offsets = a.offsets;
+      String text = a.text;
+      boolean single = text.length() == 1;
+      char c = text.charAt(0);
+      for (int p = single ? json.indexOf(c) : json.indexOf(text);
+          p >= 0;
+          p = single ? json.indexOf(c, p + 1) : json.indexOf(text, p + 1)) {
+        for (int k = 0; k < needles.length; k++) {
+          int start = p - offsets[k];
+          String n = needles[k];
+          if (start < 0 || start + n.length() > json.length()) {
+            continue;
+          }
+          char f = json.charAt(start);
+          if (f < 128 && (f >= 'A' && f <= 'Z' ? f + 32 : f) != n.charAt(0)) {
+            continue; // quick reject on the first character
+          }
+          if (json.regionMatches(true, start, n, 0, n.length())) {
+            for (int r : a.rules[k]) {
+              bits[r >>> 6] |= 1L << r;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  }
+}
