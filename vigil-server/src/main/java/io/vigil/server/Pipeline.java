@@ -223,7 +223,8 @@ final class Pipeline implements AutoCloseable {
       Event event;
       try {
         if (p.kind() == Payload.SYSLOG) {
-          json = EventFields.syslogJson(p.text(), received, p.source());
+          String peer = p.source().substring(p.source().lastIndexOf(' ') + 1); // "syslog-udp A:P"
+          json = EventFields.syslogJson(p.text(), received, peer);
           event = parser.parse(json, p.source(), entry.sequence());
         } else {
           json = p.text();

@@ -95,5 +95,6 @@ class ServerConfigTest {
     assertThat(d.http().maxBodyBytes()).isEqualTo(32L << 20);
     assertThat(d.spool().fsync()).isEqualTo(Spool.Fsync.ALWAYS);
     assertThat(d.jdbcUrl()).startsWith("jdbc:sqlite:").endsWith("vigil.db");
+    assertThat(d.pipeline().commitInterval()).isEqualTo(Duration.ofSeconds(5));
   }
 }
