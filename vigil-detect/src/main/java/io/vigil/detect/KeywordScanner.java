@@ -47,6 +47,7 @@ final class KeywordScanner {
    */
   static KeywordScanner of(Map<String, int[]> needles) {
     Map<String, List<Object[]>> byAnchor = new LinkedHashMap<>();
+    List<Object[]> chosen = new ArrayList<>();
     for (Map.Entry<String, int[]> e : needles.entrySet()) {
       String needle = e.getKey();
       StringBuilder json = new StringBuilder();
@@ -91,7 +92,39 @@ final class KeywordScanner {
           break;
         }
       }
-      Object[] entry = {spelt, best, e.getValue()};
+      chosen.add(new Object[] {spelt, best, e.getValue(), anchor});
+    }
+    // Each anchor costs a pass over the text (two for a letter): a needle alone on its anchor
+    // moves to an anchor already searched for, when it holds one.
+    Map<String, Integer> uses = new java.util.HashMap<>();
+    for (Object[] c : chosen) {
+      uses.merge((String) c[3], 1, Integer::sum);
+    }
+    for (Object[] c : chosen) {
+      String spelt = (String) c[0];
+      if (uses.get((String) c[3]) > 1) {
+        continue;
+      }
+      String target = null;
+      for (String a : uses.keySet()) {
+        if (!a.equals(c[3])
+            && uses.get(a) > 0
+            && spelt.contains(a)
+            && (target == null
+                || (Character.isLetter(target.charAt(0)) && !Character.isLetter(a.charAt(0))))) {
+          target = a;
+        }
+      }
+      if (target != null) {
+        uses.merge((String) c[3], -1, Integer::sum);
+        uses.merge(target, 1, Integer::sum);
+        c[3] = target;
+        c[1] = spelt.indexOf(target);
+      }
+    }
+    for (Object[] c : chosen) {
+      String anchor = (String) c[3];
+      Object[] entry = {c[0], c[1], c[2]};
       byAnchor.computeIfAbsent(anchor, k -> new ArrayList<>()).add(entry);
       String upper = anchor.toUpperCase(java.util.Locale.ROOT);
       if (!upper.equals(anchor)) {
