@@ -56,6 +56,15 @@ final class AtomIndex {
       }
       return ok;
     }
+    if (t instanceof ValueTest.Regex r) {
+      // A literal every match contains: its lower case is in the lower-cased value.
+      String literal = requiredLiteral(r.shown());
+      if (literal.length() < 3) {
+        return false;
+      }
+      out.add(ValueTest.Str.of(Pattern.literal(literal).contains(), false));
+      return true;
+    }
     if (!(t instanceof ValueTest.Str s) || s.cased()) {
       return false;
     }
@@ -78,6 +87,96 @@ final class AtomIndex {
     }
     out.add(s);
     return true;
+  }
+
+  /**
+   * The longest run of plain ASCII characters that every match of a regular expression must
+   * contain, or "" when none is known: only runs outside groups and classes count, a character
+   * followed by {@code ?}, {@code *} or {@code {} is dropped, and an alternation outside groups
+   * gives up. Conservative: a longer true requirement may be missed, never a false one claimed.
+   */
+  static String requiredLiteral(String re) {
+    String best = "";
+    StringBuilder run = new StringBuilder();
+    int depth = 0;
+    for (int i = 0; i < re.length(); i++) {
+      char c = re.charAt(i);
+      if (c == '\\') {
+        if (i + 1 >= re.length()) {
+          return "";
+        }
+        char e = re.charAt(++i);
+        if (depth == 0 && !Character.isLetterOrDigit(e) && e < 128 && e != ' ') {
+          run.append(e); // an escaped punctuation character stands for itself
+          continue;
+        }
+        best = longer(best, run);
+        if (e == 'Q') {
+          return ""; // quoting: not worth the trouble
+        }
+        continue;
+      }
+      if (c == '[') {
+        best = longer(best, run);
+        int j = i + 1;
+        if (j < re.length() && re.charAt(j) == '^') {
+          j++;
+        }
+        if (j < re.length() && re.charAt(j) == ']') {
+          j++;
+        }
+        while (j < re.length() && re.charAt(j) != ']') {
+          if (re.charAt(j) == '\\') {
+            j++;
+          }
+          j++;
+        }
+        i = j;
+        continue;
+      }
+      if (c == '(') {
+        best = longer(best, run);
+        depth++;
+        continue;
+      }
+      if (c == ')') {
+        depth = Math.max(0, depth - 1);
+        best = longer(best, run);
+        continue;
+      }
+      if (c == '|') {
+        if (depth == 0) {
+          return "";
+        }
+        continue;
+      }
+      if (depth > 0) {
+        continue;
+      }
+      if (c == '?' || c == '*' || c == '{') {
+        if (run.length() > 0) {
+          run.setLength(run.length() - 1);
+        }
+        best = longer(best, run);
+        if (c == '{') {
+          int close = re.indexOf('}', i);
+          i = close < 0 ? re.length() : close;
+        }
+        continue;
+      }
+      if (c == '+' || c == '.' || c == '^' || c == '$' || c >= 128) {
+        best = longer(best, run);
+        continue;
+      }
+      run.append(c);
+    }
+    return longer(best, run).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String longer(String best, StringBuilder run) {
+    String r = run.toString();
+    run.setLength(0);
+    return r.length() > best.length() ? r : best;
   }
 
   /**
