@@ -125,6 +125,16 @@ final class LogsCommand implements Runnable {
                 + "\"errors\":N,\"first\":…,\"last\":…,\"top\":{…}}.")
     boolean json;
 
+    @Option(
+        names = "--input-format",
+        paramLabel = "FORMAT",
+        defaultValue = "auto",
+        description =
+            "Read every input as FORMAT instead of telling it from the content (.gz/.zip are"
+                + " still opened): auto, json, evtx, zeek-json, suricata, cloudtrail, syslog,"
+                + " auditd, cef, access-log, w3c, zeek-tsv. Default: ${DEFAULT-VALUE}.")
+    String inputFormat;
+
     @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Log files or directories.")
     List<Path> inputs = new ArrayList<>();
 
@@ -145,6 +155,16 @@ final class LogsCommand implements Runnable {
           return 2;
         }
       }
+      if (!LogReader.inputFormatNames().contains(inputFormat.trim().toLowerCase(Locale.ROOT))) {
+        err.println(
+            "vigil logs stats: unknown --input-format '"
+                + inputFormat
+                + "'; give one of "
+                + String.join(", ", LogReader.inputFormatNames())
+                + ".");
+        err.flush();
+        return 2;
+      }
       List<Path> files = new ArrayList<>();
       for (Path input : inputs) {
         expand(input, files, err);
@@ -152,7 +172,8 @@ final class LogsCommand implements Runnable {
       List<String> fields = new ArrayList<>(TIME);
       TOPS.values().forEach(fields::addAll);
       LogReader reader =
-          new LogReader(new JsonEventParser(FieldSchema.of(fields))::parse, ReadLimits.DEFAULT);
+          new LogReader(new JsonEventParser(FieldSchema.of(fields))::parse, ReadLimits.DEFAULT)
+              .withInputFormat(inputFormat);
       List<FileStats> all = new ArrayList<>();
       for (Path file : files) {
         FileStats stats = read(reader, file);

@@ -121,6 +121,27 @@ class LogsCommandTest {
   }
 
   @Test
+  void stats_inputFormatForced_readsAsThatFormat() throws IOException {
+    Path file =
+        write(
+            "messages",
+            "<34>Oct 11 22:14:15 mymachine su[230]: 'su root' failed for lonvick on /dev/pts/8\n");
+
+    HuntRun auto = HuntRun.of("logs", "stats", "--json", file.toString());
+    HuntRun forced =
+        HuntRun.of("logs", "stats", "--json", "--input-format", "syslog", file.toString());
+    HuntRun wrong = HuntRun.of("logs", "stats", "--input-format", "xml", file.toString());
+
+    assertThat(lines(auto.out()).get(0).get("format").asText()).isEqualTo("syslog");
+    JsonNode line = lines(forced.out()).get(0);
+    assertThat(line.get("format").asText()).isEqualTo("syslog");
+    assertThat(line.get("events").asLong()).isEqualTo(1);
+    assertThat(line.get("top").get("providers").get(0).get("value").asText()).isEqualTo("su");
+    assertThat(wrong.exit()).isEqualTo(2);
+    assertThat(wrong.err()).contains("unknown --input-format 'xml'").contains("syslog");
+  }
+
+  @Test
   void stats_missingInput_usageErrorNamesIt() {
     HuntRun run = HuntRun.of("logs", "stats", dir.resolve("nope.log").toString());
 
