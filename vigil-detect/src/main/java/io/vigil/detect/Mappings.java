@@ -24,8 +24,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  */
 final class Mappings {
   static final List<String> BUILTIN =
-      List.of(
-          "windows.yml", "zeek.yml", "aws.yml", "linux.yml", "webserver.yml", "suricata.yml");
+      List.of("windows.yml", "zeek.yml", "aws.yml", "linux.yml", "webserver.yml", "suricata.yml");
 
   /** Field locations for one product. */
   static final class ProductFields {
