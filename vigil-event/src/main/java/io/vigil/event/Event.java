@@ -144,6 +144,25 @@ public final class Event {
     return raw;
   }
 
+  /**
+   * The UTF-8 bytes that hold the original text (a slice from {@link #rawOffset()} of {@link
+   * #rawLength()} bytes, typically a shared read buffer: read it, never change it or keep it), or
+   * null when the event keeps its raw text as a String only (then use {@link #raw()}).
+   */
+  public byte[] rawBytes() {
+    return rawBytes;
+  }
+
+  /** Where the raw text starts in {@link #rawBytes()}. */
+  public int rawOffset() {
+    return rawOffset;
+  }
+
+  /** How many bytes of {@link #rawBytes()} the raw text takes. */
+  public int rawLength() {
+    return rawLength;
+  }
+
   /** Where the event came from: a file path, an archive entry, a listener name. */
   public String origin() {
     return origin;
