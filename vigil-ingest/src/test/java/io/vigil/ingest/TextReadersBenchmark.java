@@ -1,5 +1,7 @@
 package io.vigil.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.event.FieldSchema;
 import io.vigil.event.JsonEventParser;
 import io.vigil.testing.SharedData;
@@ -19,11 +21,11 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * Throughput of the text log readers through {@link LogReader} (format detection, line reading,
- * normalization to ECS JSON) and then through {@link JsonEventParser} as hunt parses records. Each
- * input is held in memory (about 4 MB) and read again and again; rates are given per wall-clock
- * second and per CPU-second of the reading thread (the fair number on a shared machine). Not part
- * of the normal test run (its name does not end in Test); run it with:
+ * Throughput of the text and JSON-family log readers through {@link LogReader} (format detection,
+ * line reading, normalization to ECS JSON) and then through {@link JsonEventParser} as hunt parses
+ * records. Each input is held in memory (about 4 MB) and read again and again; rates are given per
+ * wall-clock second and per CPU-second of the reading thread (the fair number on a shared machine).
+ * Not part of the normal test run (its name does not end in Test); run it with:
  *
  * <pre>
  * ./mvnw -q -pl vigil-ingest test -Dtest=TextReadersBenchmark -Dsurefire.failIfNoSpecifiedTests=false
@@ -53,7 +55,11 @@ class TextReadersBenchmark {
               "exe",
               "a0",
               "a1",
-              "id.resp_p"));
+              "id.resp_p",
+              "eventName",
+              "eventSource",
+              "alert.signature",
+              "query"));
 
   @Test
   void throughput() throws IOException {
@@ -73,6 +79,18 @@ class TextReadersBenchmark {
                 StandardCharsets.ISO_8859_1)));
     inputs.put("w3c (generated IIS)", repeat(w3c()));
     inputs.put("zeek-tsv (generated conn)", repeat(zeek()));
+    inputs.put(
+        "zeek-json (combined_zeek.log)",
+        repeat(
+            Files.readString(
+                SharedData.require("datasets/network/otrf-apt29-zeek/combined_zeek.log"))));
+    inputs.put(
+        "suricata (first-org alerts, as JSON lines)",
+        repeat(
+            jsonLines(
+                SharedData.require(
+                    "datasets/network/suricata-eve-alerts/first-org-conf-2015_alerts-only.json"))));
+    inputs.put("cloudtrail (stratus, {\"Records\":[...]} files)", cloudTrail());
 
     JsonEventParser parser = new JsonEventParser(SCHEMA);
     LogReader reader = new LogReader(parser);
@@ -168,6 +186,36 @@ class TextReadersBenchmark {
       out.append(body, cut, body.length());
     }
     return out.toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** A JSON array rewritten as one compact JSON object per line. */
+  private static String jsonLines(Path file) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    StringBuilder out = new StringBuilder();
+    for (JsonNode node : json.readTree(file.toFile())) {
+      out.append(json.writeValueAsString(node)).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** CloudTrail delivery files ({"Records":[...]}) of the stratus zip, one after another. */
+  private static byte[] cloudTrail() throws IOException {
+    StringBuilder text = new StringBuilder();
+    try (ZipFile z =
+        new ZipFile(
+            SharedData.require(
+                    "datasets/cloud/invictus-aws-stratus/invictus_cloudtrail_stratus_2023-07-10.zip")
+                .toFile())) {
+      for (var entries = z.entries(); entries.hasMoreElements(); ) {
+        var entry = entries.nextElement();
+        if (!entry.isDirectory() && entry.getName().endsWith(".json")) {
+          try (InputStream in = z.getInputStream(entry)) {
+            text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+          }
+        }
+      }
+    }
+    return repeat(text.toString());
   }
 
   private static byte[] auditd() throws IOException {
