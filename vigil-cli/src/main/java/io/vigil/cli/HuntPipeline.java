@@ -53,8 +53,15 @@ final class HuntPipeline {
 
   /** A batch being matched, and what it was made of. */
   private record Pending(Future<BatchResult> result, List<Object> items) {
-    /** After the batch's detections were written: its read buffers may be filled again. */
-    void release() {
+    /**
+     * After the batch's detections were written: its read buffers may be filled again. The events
+     * of its detections are detached from them first (whoever got them may keep them), so that no
+     * event ever reads bytes the reader has since overwritten.
+     */
+    void release(BatchResult result) {
+      for (Detection d : result.detections()) {
+        d.event().detach();
+      }
       for (Object item : items) {
         if (item instanceof LineBlock block) {
           block.release();
@@ -112,8 +119,9 @@ final class HuntPipeline {
         if (next == end) {
           break;
         }
-        results.accept(next.result().get());
-        next.release();
+        BatchResult result = next.result().get();
+        results.accept(result);
+        next.release(result);
       }
       done = true;
     } catch (InterruptedException e) {

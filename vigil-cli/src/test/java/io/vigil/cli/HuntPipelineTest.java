@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.detect.Detection;
 import io.vigil.detect.LoadOptions;
 import io.vigil.detect.RuleSet;
+import io.vigil.event.Event;
 import io.vigil.event.JsonEventParser;
 import io.vigil.ingest.LogReader;
 import io.vigil.ingest.LogRecord;
@@ -104,6 +105,15 @@ class HuntPipelineTest {
           },
           bytes -> {});
       assertThat(detections).extracting(d -> d.event().index()).containsExactlyElementsOf(firing);
+      // kept after the run, when the reader has filled every buffer again many times: each event
+      // still holds its own line's bytes and values (detached before its buffer went back)
+      for (Detection d : detections) {
+        Event e = d.event();
+        String line = lines.get((int) e.index() - 1);
+        assertThat(new String(e.rawBytes(), e.rawOffset(), e.rawLength(), StandardCharsets.UTF_8))
+            .isEqualTo(line);
+        assertThat(e.get("Image")).isEqualTo("C:\\evil.exe");
+      }
       assertThat(problems)
           .extracting(p -> p.index() + " " + p.message().replaceFirst("^.*#\\d+: ", ""))
           .hasSize(expectedProblems.size())

@@ -591,18 +591,35 @@ final class ByteScanner {
     if (!escaped) {
       return new String(b, start, end - start, StandardCharsets.UTF_8);
     }
-    byte[] out = new byte[end - start]; // escapes only shrink
+    // One pass: eight bytes are copied at a time up to the next backslash (the word is stored
+    // whole, so out has eight bytes of slack; escapes only shrink the text).
+    byte[] out = new byte[end - start + 8];
     int n = 0;
     int i = start;
     while (true) {
-      int stop = backslash(b, i, end);
-      System.arraycopy(b, i, out, n, stop - i);
-      n += stop - i;
-      if (stop >= end) {
-        return new String(out, 0, n, StandardCharsets.UTF_8);
+      if (i + 8 <= end) {
+        long x = (long) LONGS.get(b, i);
+        long s = x ^ BACKSLASHES;
+        long t = (s - ONES) & ~s & HIGHS;
+        LONGS.set(out, n, x);
+        if (t == 0) {
+          i += 8;
+          n += 8;
+          continue;
+        }
+        int k = Long.numberOfTrailingZeros(t) >>> 3; // the first backslash is exact
+        i += k;
+        n += k;
+      } else {
+        while (i < end && b[i] != '\\') {
+          out[n++] = b[i++];
+        }
+        if (i >= end) {
+          return new String(out, 0, n, StandardCharsets.UTF_8);
+        }
       }
-      int e = b[stop + 1];
-      i = stop + 2;
+      int e = b[i + 1];
+      i += 2;
       switch (e) {
         case 'b' -> out[n++] = '\b';
         case 'f' -> out[n++] = '\f';
@@ -628,22 +645,6 @@ final class ByteScanner {
         default -> out[n++] = (byte) e; // " \ /
       }
     }
-  }
-
-  /** The first backslash in {@code b[i, end)}, or {@code end}. */
-  private static int backslash(byte[] b, int i, int end) {
-    while (i + 8 <= end) {
-      long s = (long) LONGS.get(b, i) ^ BACKSLASHES;
-      long t = (s - ONES) & ~s & HIGHS;
-      if (t != 0) {
-        return i + (Long.numberOfTrailingZeros(t) >>> 3);
-      }
-      i += 8;
-    }
-    while (i < end && b[i] != '\\') {
-      i++;
-    }
-    return i;
   }
 
   private int hex4() {

@@ -37,13 +37,15 @@ public final class Event {
   private final FieldSchema schema;
   private final Object[] values;
   private String raw;
-  // The raw text as UTF-8 bytes (a slice of a read buffer), decoded into raw on first use.
-  private final byte[] rawBytes;
-  private final int rawOffset;
+  // The raw text as UTF-8 bytes (a slice of a read buffer), decoded into raw on first use; string
+  // slots still undecoded (ByteScanner.Span) point into it. detach() copies the slice.
+  private byte[] rawBytes;
+  private int rawOffset;
   private final int rawLength;
   private final String origin;
   private final long index;
   private Map<String, Object> all;
+  private boolean detached;
 
   Event(
       FieldSchema schema,
@@ -151,6 +153,28 @@ public final class Event {
    */
   public byte[] rawBytes() {
     return rawBytes;
+  }
+
+  /**
+   * Makes this event independent of the buffer it was parsed from: decodes every string value still
+   * kept as a place in those bytes and copies its raw bytes into an array of its own. A host that
+   * parses from a read buffer it fills again ({@code LineBlock} in {@code vigil-ingest}) calls this
+   * for each event it keeps (a detection's) before handing the buffer back; afterwards the event
+   * reads exactly as before. Does nothing for an event that holds no buffer, or a second time.
+   * Costs one copy of the raw text; never needed for events dropped before the buffer is reused.
+   */
+  public void detach() {
+    if (rawBytes == null || detached) {
+      return;
+    }
+    for (int slot = 0; slot < values.length; slot++) {
+      if (values[slot] instanceof ByteScanner.Span) {
+        get(slot);
+      }
+    }
+    rawBytes = java.util.Arrays.copyOfRange(rawBytes, rawOffset, rawOffset + rawLength);
+    rawOffset = 0;
+    detached = true;
   }
 
   /** Where the raw text starts in {@link #rawBytes()}. */
