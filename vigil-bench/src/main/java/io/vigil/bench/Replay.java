@@ -61,6 +61,7 @@ public final class Replay {
     double naiveSeconds = 10;
     int repeat = 1;
     String modes = "abc";
+    boolean bytes = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rules" -> ruleDirs.add(Path.of(args[++i]));
@@ -69,6 +70,7 @@ public final class Replay {
         case "--naive-seconds" -> naiveSeconds = Double.parseDouble(args[++i]);
         case "--repeat" -> repeat = Integer.parseInt(args[++i]);
         case "--modes" -> modes = args[++i];
+        case "--bytes" -> bytes = true;
         case "--help", "-h" -> {
           usage();
           return;
@@ -131,9 +133,19 @@ public final class Replay {
 
     JsonEventParser parser = new JsonEventParser(rules.schema());
     JsonEventParser trivialParser = new JsonEventParser(trivial.schema());
+    byte[][] utf8 = null;
+    if (bytes) {
+      utf8 = new byte[lines.size()][];
+      for (int i = 0; i < utf8.length; i++) {
+        utf8[i] = lines.get(i).getBytes(StandardCharsets.UTF_8);
+      }
+    }
     Mode naive = new Mode("(a) naive: every rule, full condition", parser, rules::matchNaive);
     Mode indexed = new Mode("(b) indexed engine", parser, rules::match);
     Mode floor = new Mode("(c) floor: parse + one trivial rule", trivialParser, trivial::match);
+    for (Mode m : List.of(naive, indexed, floor)) {
+      m.utf8 = utf8;
+    }
 
     List<Mode> chosen = new ArrayList<>();
     for (Mode m : List.of(naive, indexed, floor)) {
@@ -189,12 +201,14 @@ public final class Replay {
         """
         Usage: java -cp vigil-bench/target/benchmarks.jar io.vigil.bench.Replay \\
                  [--rules DIR]... [--placeholders FILE] [--seconds S] [--naive-seconds S] \\
-                 [--repeat N] [FILE|DIR]...
+                 [--repeat N] [--modes abc] [--bytes] [FILE|DIR]...
           FILE: JSON lines (.jsonl/.json, .gz) or a .zip of them; DIR: every such file in it.
           Defaults: --rules ../shared/sigma, input ../shared/datasets/windows/otrf-mordor.
           --seconds: measuring time per mode (indexed, floor); --naive-seconds for the naive one.
           --repeat N: the events N times over (like concatenated copies of the input).
-          --modes abc: which of (a) naive, (b) indexed, (c) floor to run (default all three).""");
+          --modes abc: which of (a) naive, (b) indexed, (c) floor to run (default all three).
+          --bytes: parse each line from its UTF-8 bytes (the path vigil hunt takes) instead of
+                   from a String.""");
   }
 
   /** One way of matching: parse each line, then match; counts events and time. */
@@ -207,6 +221,8 @@ public final class Replay {
     long cpuNanos;
     long passes;
     long detectionsPerPass = -1;
+    // Each line as UTF-8 (parsed from bytes, as vigil hunt does), or null: parse the strings.
+    byte[][] utf8;
 
     Mode(String name, JsonEventParser parser, Function<Event, List<Detection>> matcher) {
       this.name = name;
@@ -229,7 +245,10 @@ public final class Replay {
       while (true) {
         Event e;
         try {
-          e = parser.parse(lines.get(i), "replay", i + 1);
+          e =
+              utf8 != null
+                  ? parser.parse(utf8[i], 0, utf8[i].length, "replay", i + 1)
+                  : parser.parse(lines.get(i), "replay", i + 1);
           passDetections += matcher.apply(e).size();
           n++;
         } catch (EventParseException ex) {

@@ -17,7 +17,11 @@ final class Bucket {
   final RuleLoader.Compiled[] rules;
   final int words;
   private final Field[] fields;
-  private final FieldAutomaton[] automata;
+  // Per field: an automaton of its exact and prefix needles (read from the value's start), one of
+  // its suffix needles reversed (read from the value's end), one of its substring needles (the
+  // whole value); only those it has.
+  private final FieldAutomaton[][] automata;
+  private final boolean[][] reversed;
   // Rules with no atom: evaluated when one field they need is present (needs[i] null: always).
   private final int[] alwaysRules;
   private final Field[][] alwaysNeeds;
@@ -79,14 +83,44 @@ final class Bucket {
               .toArray();
     }
     fields = needles.keySet().toArray(Field[]::new);
-    automata = new FieldAutomaton[fields.length];
+    automata = new FieldAutomaton[fields.length][];
+    reversed = new boolean[fields.length][];
     for (int f = 0; f < fields.length; f++) {
-      Map<String, int[]> frozen = new LinkedHashMap<>();
+      Map<String, int[]> anchored = new LinkedHashMap<>();
+      Map<String, int[]> suffixes = new LinkedHashMap<>();
+      Map<String, int[]> inside = new LinkedHashMap<>();
       needles
           .get(fields[f])
           .forEach(
-              (k, v) -> frozen.put(k, v.stream().mapToInt(Integer::intValue).distinct().toArray()));
-      automata[f] = new FieldAutomaton(frozen);
+              (k, v) -> {
+                int[] rs = v.stream().mapToInt(Integer::intValue).distinct().toArray();
+                if (k.charAt(0) == FieldAutomaton.BEGIN) {
+                  anchored.put(k, rs);
+                } else if (k.charAt(k.length() - 1) == FieldAutomaton.END) {
+                  suffixes.put(reverseSuffix(k), rs);
+                } else {
+                  inside.put(k, rs);
+                }
+              });
+      List<FieldAutomaton> list = new ArrayList<>();
+      List<Boolean> rev = new ArrayList<>();
+      if (!anchored.isEmpty()) {
+        list.add(new FieldAutomaton(anchored));
+        rev.add(false);
+      }
+      if (!suffixes.isEmpty()) {
+        list.add(new FieldAutomaton(suffixes));
+        rev.add(true);
+      }
+      if (!inside.isEmpty()) {
+        list.add(new FieldAutomaton(inside));
+        rev.add(false);
+      }
+      automata[f] = list.toArray(FieldAutomaton[]::new);
+      reversed[f] = new boolean[rev.size()];
+      for (int i = 0; i < rev.size(); i++) {
+        reversed[f][i] = rev.get(i);
+      }
     }
     alwaysRules = always.stream().mapToInt(Integer::intValue).toArray();
     alwaysNeeds = needs.toArray(Field[][]::new);
@@ -98,6 +132,16 @@ final class Bucket {
     Map<String, int[]> frozen = new LinkedHashMap<>();
     m.forEach((k, v) -> frozen.put(k, v.stream().mapToInt(Integer::intValue).distinct().toArray()));
     return frozen;
+  }
+
+  /** A suffix needle {@code s END} as the anchored needle {@code BEGIN reverse(s)}. */
+  static String reverseSuffix(String needle) {
+    StringBuilder sb = new StringBuilder(needle.length());
+    sb.append(FieldAutomaton.BEGIN);
+    for (int i = needle.length() - 2; i >= 0; i--) {
+      sb.append(needle.charAt(i));
+    }
+    return sb.toString();
   }
 
   /** The automaton text of a needle: anchored with BEGIN/END by kind. */
@@ -115,7 +159,10 @@ final class Bucket {
     for (int f = 0; f < fields.length; f++) {
       Object v = fields[f].get(ctx);
       if (v != null) {
-        probe(automata[f], v, ctx, bits);
+        FieldAutomaton[] as = automata[f];
+        for (int i = 0; i < as.length; i++) {
+          probe(as[i], reversed[f][i], v, ctx, bits);
+        }
       }
     }
     if (keywordAutomaton != null) {
@@ -175,19 +222,20 @@ final class Bucket {
     return false;
   }
 
-  private static void probe(FieldAutomaton a, Object v, MatchContext ctx, long[] bits) {
+  private static void probe(
+      FieldAutomaton a, boolean reversed, Object v, MatchContext ctx, long[] bits) {
     if (v instanceof String s) {
-      a.scan(s, bits);
+      a.scan(s, reversed, bits);
     } else if (v instanceof Long l) {
-      a.scan(l, ctx.digits, bits);
+      a.scan(l, ctx.digits, reversed, bits);
     } else if (v instanceof List<?> list) {
       for (Object e : list) {
         if (e != null && !(e instanceof List<?>)) {
-          probe(a, e, ctx, bits);
+          probe(a, reversed, e, ctx, bits);
         }
       }
     } else if (v != Event.NULL) {
-      a.scan(ValueTest.text(v), bits);
+      a.scan(ValueTest.text(v), reversed, bits);
     }
   }
 
@@ -195,9 +243,11 @@ final class Bucket {
   String stats() {
     long bytes = 0;
     int states = 0;
-    for (FieldAutomaton a : automata) {
-      bytes += a.bytes();
-      states += a.states();
+    for (FieldAutomaton[] as : automata) {
+      for (FieldAutomaton a : as) {
+        bytes += a.bytes();
+        states += a.states();
+      }
     }
     return rules.length
         + " rules, "
@@ -221,8 +271,10 @@ final class Bucket {
 
   long bytes() {
     long b = 0;
-    for (FieldAutomaton a : automata) {
-      b += a.bytes();
+    for (FieldAutomaton[] as : automata) {
+      for (FieldAutomaton a : as) {
+        b += a.bytes();
+      }
     }
     return b;
   }

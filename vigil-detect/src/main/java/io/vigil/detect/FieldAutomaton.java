@@ -53,6 +53,9 @@ final class FieldAutomaton {
   private final int shift;
   private final int[] dfa;
   private final boolean[] marking;
+  // Every needle starts with BEGIN (exact and prefix needles, or reversed suffix needles): once the
+  // scan is back at the root, nothing more can be found, so it stops there.
+  private final boolean anchored;
   // Whether some needle could occur in the text of a number written with a fraction or an
   // exponent (digits, '.', '-', '+', 'e' only).
   private final boolean numericNeedles;
@@ -142,6 +145,11 @@ final class FieldAutomaton {
         queue.add(t);
       }
     }
+    boolean allAnchored = !needles.isEmpty();
+    for (String needle : needles.keySet()) {
+      allAnchored &= needle.charAt(0) == BEGIN;
+    }
+    anchored = allAnchored;
     boolean anyNumeric = false;
     for (String needle : needles.keySet()) {
       anyNumeric |= numeric(needle);
@@ -299,79 +307,123 @@ final class FieldAutomaton {
     return b;
   }
 
+  /** Whether every needle starts with {@link #BEGIN} (the scan stops once back at the root). */
+  boolean anchored() {
+    return anchored;
+  }
+
   /** Marks in {@code bits} every rule whose needle occurs in the value (as text, lower-cased). */
   void scan(String value, long[] bits) {
+    scan(value, false, bits);
+  }
+
+  /**
+   * Marks in {@code bits} every rule whose needle occurs in the value, lower-cased; {@code
+   * reversed}: the value is read from its last character to its first (for an automaton of reversed
+   * suffix needles). An {@link #anchored} automaton stops as soon as no needle can match any more,
+   * so an exact, prefix or (reversed) suffix lookup reads only the characters it needs.
+   */
+  void scan(String value, boolean reversed, long[] bits) {
     int n = value.length();
-    for (int i = 0; i < n; i++) {
-      if (value.charAt(i) >= 128) {
-        scanLower(value.toLowerCase(java.util.Locale.ROOT), bits);
-        return;
-      }
-    }
-    if (dfa != null) {
-      int[] d = dfa;
-      boolean[] mk = marking;
-      int sh = shift;
-      int s = d[beginClass];
-      if (mk[s >>> sh]) {
-        mark(marks[s >>> sh], bits);
-      }
+    if (dfa == null) {
       for (int i = 0; i < n; i++) {
-        s = d[s | asciiClass[LOWER_ASCII[value.charAt(i)]]];
-        if (mk[s >>> sh]) {
-          mark(marks[s >>> sh], bits);
+        if (value.charAt(i) >= 128) {
+          scanLower(value.toLowerCase(java.util.Locale.ROOT), reversed, bits);
+          return;
         }
       }
-      s = d[s | endClass];
-      if (mk[s >>> sh]) {
-        mark(marks[s >>> sh], bits);
-      }
+      scanSparse(value, reversed, true, bits);
       return;
     }
+    int[] d = dfa;
+    boolean[] mk = marking;
+    int sh = shift;
+    int[] ac = asciiClass;
+    boolean stop = anchored;
+    int s = d[beginClass];
+    if (mk[s >>> sh]) {
+      mark(marks[s >>> sh], bits);
+    }
+    if (!reversed) {
+      for (int i = 0; i < n; i++) {
+        char c = value.charAt(i);
+        if (c >= 128) {
+          // marks so far also hold for the lower-cased value: scan that from the start
+          scanLower(value.toLowerCase(java.util.Locale.ROOT), false, bits);
+          return;
+        }
+        s = d[s | ac[LOWER_ASCII[c]]];
+        if (mk[s >>> sh]) {
+          mark(marks[s >>> sh], bits);
+        } else if (s == 0 && stop) {
+          return;
+        }
+      }
+    } else {
+      for (int i = n - 1; i >= 0; i--) {
+        char c = value.charAt(i);
+        if (c >= 128) {
+          scanLower(value.toLowerCase(java.util.Locale.ROOT), true, bits);
+          return;
+        }
+        s = d[s | ac[LOWER_ASCII[c]]];
+        if (mk[s >>> sh]) {
+          mark(marks[s >>> sh], bits);
+        } else if (s == 0 && stop) {
+          return;
+        }
+      }
+    }
+    s = d[s | endClass];
+    if (mk[s >>> sh]) {
+      mark(marks[s >>> sh], bits);
+    }
+  }
+
+  /** The automaton without dense table: a value of ASCII ({@code ascii}) or lower-cased. */
+  private void scanSparse(String value, boolean reversed, boolean ascii, long[] bits) {
+    int n = value.length();
     int s = step(0, beginClass);
     mark(marks[s], bits);
-    for (int i = 0; i < n; i++) {
-      s = step(s, asciiClass[LOWER_ASCII[value.charAt(i)]]);
+    for (int k = 0; k < n; k++) {
+      char c = value.charAt(reversed ? n - 1 - k : k);
+      s = step(s, ascii ? asciiClass[LOWER_ASCII[c]] : classOfLower(c));
       int[] m = marks[s];
       if (m.length != 0) {
         mark(m, bits);
+      } else if (s == 0 && anchored) {
+        return;
       }
     }
     mark(marks[step(s, endClass)], bits);
   }
 
   /** Marks for a value already lower-cased (possibly non-ASCII). */
-  private void scanLower(String lower, long[] bits) {
-    if (dfa != null) {
-      int[] d = dfa;
-      boolean[] mk = marking;
-      int sh = shift;
-      int st = d[beginClass];
-      if (mk[st >>> sh]) {
-        mark(marks[st >>> sh], bits);
-      }
-      for (int i = 0, n = lower.length(); i < n; i++) {
-        st = d[st | classOfLower(lower.charAt(i))];
-        if (mk[st >>> sh]) {
-          mark(marks[st >>> sh], bits);
-        }
-      }
-      st = d[st | endClass];
-      if (mk[st >>> sh]) {
-        mark(marks[st >>> sh], bits);
-      }
+  private void scanLower(String lower, boolean reversed, long[] bits) {
+    if (dfa == null) {
+      scanSparse(lower, reversed, false, bits);
       return;
     }
-    int s = step(0, beginClass);
-    mark(marks[s], bits);
-    for (int i = 0, n = lower.length(); i < n; i++) {
-      s = step(s, classOfLower(lower.charAt(i)));
-      int[] m = marks[s];
-      if (m.length != 0) {
-        mark(m, bits);
+    int[] d = dfa;
+    boolean[] mk = marking;
+    int sh = shift;
+    int n = lower.length();
+    int st = d[beginClass];
+    if (mk[st >>> sh]) {
+      mark(marks[st >>> sh], bits);
+    }
+    for (int k = 0; k < n; k++) {
+      st = d[st | classOfLower(lower.charAt(reversed ? n - 1 - k : k))];
+      if (mk[st >>> sh]) {
+        mark(marks[st >>> sh], bits);
+      } else if (st == 0 && anchored) {
+        return;
       }
     }
-    mark(marks[step(s, endClass)], bits);
+    st = d[st | endClass];
+    if (mk[st >>> sh]) {
+      mark(marks[st >>> sh], bits);
+    }
   }
 
   /**
@@ -529,8 +581,8 @@ final class FieldAutomaton {
     return true;
   }
 
-  /** Marks for the decimal text of a number. */
-  void scan(long value, char[] scratch, long[] bits) {
+  /** Marks for the decimal text of a number ({@code reversed}: read from its last digit). */
+  void scan(long value, char[] scratch, boolean reversed, long[] bits) {
     int len = 0;
     long v = value;
     boolean negative = v < 0;
@@ -544,36 +596,34 @@ final class FieldAutomaton {
     if (negative) {
       scratch[len++] = '-';
     }
-    if (dfa != null) {
-      int[] d = dfa;
-      boolean[] mk = marking;
-      int sh = shift;
-      int st = d[beginClass];
-      if (mk[st >>> sh]) {
-        mark(marks[st >>> sh], bits);
+    // scratch holds the text backwards, the last digit first; all ASCII
+    if (dfa == null) {
+      int s = step(0, beginClass);
+      mark(marks[s], bits);
+      for (int k = 0; k < len; k++) {
+        s = step(s, asciiClass[scratch[reversed ? k : len - 1 - k]]);
+        mark(marks[s], bits);
       }
-      for (int i = len - 1; i >= 0; i--) {
-        st = d[st | asciiClass[scratch[i]]];
-        if (mk[st >>> sh]) {
-          mark(marks[st >>> sh], bits);
-        }
-      }
-      st = d[st | endClass];
-      if (mk[st >>> sh]) {
-        mark(marks[st >>> sh], bits);
-      }
+      mark(marks[step(s, endClass)], bits);
       return;
     }
-    int s = step(0, beginClass);
-    mark(marks[s], bits);
-    for (int i = len - 1; i >= 0; i--) {
-      s = step(s, asciiClass[scratch[i]]);
-      int[] m = marks[s];
-      if (m.length != 0) {
-        mark(m, bits);
+    int[] d = dfa;
+    boolean[] mk = marking;
+    int sh = shift;
+    int st = d[beginClass];
+    if (mk[st >>> sh]) {
+      mark(marks[st >>> sh], bits);
+    }
+    for (int k = 0; k < len; k++) {
+      st = d[st | asciiClass[scratch[reversed ? k : len - 1 - k]]];
+      if (mk[st >>> sh]) {
+        mark(marks[st >>> sh], bits);
       }
     }
-    mark(marks[step(s, endClass)], bits);
+    st = d[st | endClass];
+    if (mk[st >>> sh]) {
+      mark(marks[st >>> sh], bits);
+    }
   }
 
   private static void mark(int[] rules, long[] bits) {

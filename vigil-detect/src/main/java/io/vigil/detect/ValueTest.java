@@ -277,14 +277,76 @@ sealed interface ValueTest {
     }
   }
 
-  /** A regular expression (RE2/J, linear time), searched anywhere in the value. */
-  record Regex(com.google.re2j.Pattern pattern, String shown) implements ValueTest {
+  /**
+   * A regular expression (RE2/J, linear time), searched anywhere in the value. {@code minChars}: a
+   * length every match needs (in characters; 0 when unknown), checked before the regex runs; {@code
+   * dotRun}: the regex is exactly {@code .{N,}} (or {@code .{N}}, {@code .{N,M}}), answered without
+   * RE2/J as "a run of N code points without a line feed" (any N code points with the {@code s}
+   * flag) — RE2/J would step N states per character.
+   */
+  record Regex(com.google.re2j.Pattern pattern, String shown, int minChars, boolean dotRun)
+      implements ValueTest {
+    private static final java.util.regex.Pattern COUNTED_DOT =
+        java.util.regex.Pattern.compile("(\\^?)\\.\\{([0-9]{1,9})(?:,[0-9]{0,9})?\\}(\\$?)");
+
+    Regex(com.google.re2j.Pattern pattern, String shown) {
+      this(pattern, shown, minChars(shown), dotRun(shown));
+    }
+
+    /**
+     * The length in characters every match of the regex needs, for the one shape where that is
+     * worth knowing ({@code .{N}}, {@code .{N,}} or {@code .{N,M}}, optionally anchored); 0
+     * otherwise. RE2/J's {@code .} is one code point, so a match of N code points has at least N
+     * chars.
+     */
+    static int minChars(String re) {
+      java.util.regex.Matcher m = COUNTED_DOT.matcher(re);
+      return m.matches() ? Integer.parseInt(m.group(2)) : 0;
+    }
+
+    /** Whether the regex is an unanchored counted dot, answered by {@link #hasRun}. */
+    static boolean dotRun(String re) {
+      java.util.regex.Matcher m = COUNTED_DOT.matcher(re);
+      return m.matches() && m.group(1).isEmpty() && m.group(3).isEmpty();
+    }
+
+    /**
+     * Whether the text holds {@code n} consecutive code points other than a line feed (any {@code
+     * n} code points when {@code dotAll}), as RE2/J finds {@code .{n,}}.
+     */
+    static boolean hasRun(String s, int n, boolean dotAll) {
+      int run = 0;
+      for (int i = 0, len = s.length(); i < len; i++) {
+        char c = s.charAt(i);
+        if (c == '\n' && !dotAll) {
+          run = 0;
+          continue;
+        }
+        if (Character.isHighSurrogate(c)
+            && i + 1 < len
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        }
+        if (++run >= n) {
+          return true;
+        }
+      }
+      return n == 0;
+    }
+
     @Override
     public boolean test(Object v, int slot, MatchContext ctx) {
       if (v == Event.NULL) {
         return false;
       }
-      Matcher m = pattern.matcher(text(v));
+      String s = text(v);
+      if (s.length() < minChars) {
+        return false;
+      }
+      if (dotRun) {
+        return hasRun(s, minChars, (pattern.flags() & com.google.re2j.Pattern.DOTALL) != 0);
+      }
+      Matcher m = pattern.matcher(s);
       return m.find();
     }
 

@@ -1,0 +1,155 @@
+package io.vigil.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The matching fast paths agree with the plain matchers: counted-dot regexes answered without
+ * RE2/J, and field automata split into anchored, reversed-suffix and substring parts.
+ */
+class MatcherFastPathTest {
+  private static ValueTest.Regex regex(String re, int flags) {
+    return new ValueTest.Regex(com.google.re2j.Pattern.compile(re, flags), re);
+  }
+
+  private static boolean re2j(String re, int flags, String s) {
+    return com.google.re2j.Pattern.compile(re, flags).matcher(s).find();
+  }
+
+  @Test
+  void countedDot_shapesRecognised() {
+    assertThat(ValueTest.Regex.minChars(".{1000,}")).isEqualTo(1000);
+    assertThat(ValueTest.Regex.dotRun(".{1000,}")).isTrue();
+    assertThat(ValueTest.Regex.dotRun(".{5}")).isTrue();
+    assertThat(ValueTest.Regex.dotRun(".{5,9}")).isTrue();
+    assertThat(ValueTest.Regex.minChars("^.{5,}$")).isEqualTo(5);
+    assertThat(ValueTest.Regex.dotRun("^.{5,}$")).isFalse();
+    assertThat(ValueTest.Regex.minChars("a.{5,}")).isZero();
+    assertThat(ValueTest.Regex.dotRun("\\.{5,}")).isFalse();
+  }
+
+  @Test
+  void countedDot_sameAnswerAsRe2j() {
+    String high = "\uD83D\uDE00"; // one code point, two chars
+    List<String> values =
+        List.of(
+            "",
+            "abcd",
+            "abcde",
+            "ab\ncde",
+            "abc\ndefgh",
+            "\n\n\nabcde\n",
+            high + high + high + high,
+            high + high + high + high + high,
+            "ab" + high + "cd",
+            "\uD83Dabcd", // a lone high surrogate counts as one code point
+            "abcd\uDE00");
+    for (String re : List.of(".{5,}", ".{5}", ".{5,7}", "^.{5,}", ".{5,}$", "^.{5}$")) {
+      for (int flags : new int[] {0, com.google.re2j.Pattern.DOTALL}) {
+        ValueTest.Regex t = regex(re, flags);
+        for (String v : values) {
+          assertThat(t.test(v, -1, null))
+              .as("%s flags %d on %s", re, flags, v.replace("\n", "\\n"))
+              .isEqualTo(re2j(re, flags, v));
+        }
+      }
+    }
+  }
+
+  @Test
+  void countedDot_longValue() {
+    ValueTest.Regex t = regex(".{1000,}", 0);
+    assertThat(t.test("x".repeat(999), -1, null)).isFalse();
+    assertThat(t.test("x".repeat(1000), -1, null)).isTrue();
+    assertThat(t.test("x".repeat(600) + "\n" + "x".repeat(600), -1, null)).isFalse();
+    assertThat(
+            regex(".{1000,}", com.google.re2j.Pattern.DOTALL)
+                .test("x".repeat(600) + "\n" + "x".repeat(600), -1, null))
+        .isTrue();
+  }
+
+  /** Marks of a value over an automaton of one needle (rule 0), read forwards or reversed. */
+  private static boolean marks(String needle, String value, boolean reversed) {
+    Map<String, int[]> m = new LinkedHashMap<>();
+    m.put(needle, new int[] {0});
+    long[] bits = new long[1];
+    new FieldAutomaton(m).scan(value, reversed, bits);
+    return bits[0] != 0;
+  }
+
+  private static String exact(String s) {
+    return FieldAutomaton.BEGIN + s + FieldAutomaton.END;
+  }
+
+  private static String prefix(String s) {
+    return FieldAutomaton.BEGIN + s;
+  }
+
+  private static String suffix(String s) {
+    return Bucket.reverseSuffix(s + FieldAutomaton.END);
+  }
+
+  @Test
+  void anchoredAutomaton_exactAndPrefix_stopEarlyButFindEverything() {
+    Map<String, int[]> m = new LinkedHashMap<>();
+    m.put(exact("cmd.exe"), new int[] {0});
+    m.put(prefix("c:\\windows\\"), new int[] {1});
+    m.put(prefix("c:\\win"), new int[] {2});
+    FieldAutomaton a = new FieldAutomaton(m);
+    assertThat(a.anchored()).isTrue();
+    long[] bits = new long[1];
+    a.scan("C:\\Windows\\System32\\cmd.exe", false, bits);
+    assertThat(bits[0]).isEqualTo(0b110L);
+    bits[0] = 0;
+    a.scan("CMD.EXE", false, bits);
+    assertThat(bits[0]).isEqualTo(0b001L);
+    bits[0] = 0;
+    a.scan("x cmd.exe", false, bits);
+    assertThat(bits[0]).isZero();
+    assertThat(marks(exact("cmd.exe"), "cmd.exe ", false)).isFalse();
+    assertThat(marks(exact(""), "", false)).isTrue();
+    assertThat(marks(exact(""), "a", false)).isFalse();
+  }
+
+  @Test
+  void reversedSuffixAutomaton_readsFromTheEnd() {
+    assertThat(marks(suffix("\\cmd.exe"), "C:\\Windows\\System32\\CMD.exe", true)).isTrue();
+    assertThat(marks(suffix("\\cmd.exe"), "C:\\Windows\\System32\\CMD.exe ", true)).isFalse();
+    assertThat(marks(suffix("\\cmd.exe"), "cmd.exe", true)).isFalse();
+    assertThat(marks(suffix("\\cmd.exe"), "\\cmd.exe", true)).isTrue();
+    // non-ASCII: the value is lower-cased as a whole (the Kelvin sign becomes k)
+    assertThat(marks(suffix("\\kä.exe"), "D:\\été\\\u212AÄ.EXE", true)).isTrue();
+    assertThat(marks(suffix("\\kä.exe"), "D:\\été\\\u212AÄ.EXE2", true)).isFalse();
+    // numbers are read as their decimal text, backwards too
+    Map<String, int[]> m = new LinkedHashMap<>();
+    m.put(suffix("4688"), new int[] {0});
+    long[] bits = new long[1];
+    new FieldAutomaton(m).scan(14688L, new char[24], true, bits);
+    assertThat(bits[0]).isEqualTo(1L);
+    bits[0] = 0;
+    new FieldAutomaton(m).scan(46880L, new char[24], true, bits);
+    assertThat(bits[0]).isZero();
+  }
+
+  @Test
+  void substringAutomaton_notAnchored_scansEverything() {
+    Map<String, int[]> m = new LinkedHashMap<>();
+    m.put("-enc", new int[] {0});
+    m.put(prefix("powershell"), new int[] {1});
+    FieldAutomaton a = new FieldAutomaton(m);
+    assertThat(a.anchored()).isFalse();
+    long[] bits = new long[1];
+    a.scan("PowerShell -nop -ENC abc", false, bits);
+    assertThat(bits[0]).isEqualTo(0b11L);
+    bits[0] = 0;
+    a.scan("x powershell -nop -ENC abc", false, bits);
+    assertThat(bits[0]).isEqualTo(0b01L);
+    bits[0] = 0;
+    a.scan("abc \u00e9 -enc", false, bits);
+    assertThat(bits[0]).isEqualTo(0b01L);
+  }
+}
