@@ -126,9 +126,12 @@ public final class LogReader {
     return List.copyOf(names);
   }
 
-  /** A reader with the default limits whose records {@code parser} parses. */
+  /**
+   * A reader with the default limits whose records {@code parser} parses: JSON lines from their
+   * bytes, other records from their text ({@link LogRecord.RecordParser#of(JsonEventParser)}).
+   */
   public LogReader(JsonEventParser parser) {
-    this(parser::parse, ReadLimits.DEFAULT);
+    this(LogRecord.RecordParser.of(parser), ReadLimits.DEFAULT);
   }
 
   /** The limits this reader applies. */
@@ -182,6 +185,26 @@ public final class LogReader {
               problems.add(
                   new ReadProblem(
                       record.origin(), record.index(), ReadProblem.Kind.RECORD, e.getMessage()));
+            }
+          }
+
+          @Override
+          public void lines(LineBlock block) {
+            // parsed from the bytes; each kept event gets its own copy before the buffer goes back
+            try {
+              for (int i = 0; i < block.size(); i++) {
+                try {
+                  Event event = block.parse(i);
+                  event.detach();
+                  events.add(event);
+                } catch (EventParseException e) {
+                  problems.add(
+                      new ReadProblem(
+                          block.origin(), block.index(i), ReadProblem.Kind.RECORD, e.getMessage()));
+                }
+              }
+            } finally {
+              block.release();
             }
           }
 

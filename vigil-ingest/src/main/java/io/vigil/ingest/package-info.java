@@ -11,11 +11,15 @@
  * Elastic Common Schema fields), and gzip or zip files holding any of those; directories are walked
  * in sorted order. {@link io.vigil.ingest.LogReader#withInputFormat} forces a format, and {@link
  * io.vigil.ingest.Syslog#toJson} normalizes one syslog message received over the network. Nothing
- * is ever read whole: lines are read one by one and arrays are streamed object by object, so memory
- * stays flat on inputs far larger than the heap.
+ * is ever read whole: JSON lines are read as bytes, 256 KiB at a time, and handed on as {@link
+ * io.vigil.ingest.LineBlock}s of whole lines that a host parses straight from the bytes (or, by
+ * default, as one {@link io.vigil.ingest.LogRecord} per line); text logs are read line by line and
+ * arrays are streamed object by object, so memory stays flat on inputs far larger than the heap. An
+ * event parsed from a block refers to its bytes until {@link io.vigil.event.Event#detach()}: a host
+ * that keeps events detaches them before it {@link io.vigil.ingest.LineBlock#release()}s the block.
  *
  * <pre>{@code
- * LogReader reader = new LogReader(new JsonEventParser(ruleSet.schema()), ReadLimits.DEFAULT);
+ * LogReader reader = new LogReader(new JsonEventParser(ruleSet.schema()));
  * reader.read(List.of(Path.of("logs")), new LogSink() {
  *   public void record(LogRecord record) { Event event = record.parse(); ... }
  *   public void problem(ReadProblem problem) { System.err.println(problem); }

@@ -42,6 +42,43 @@ class LogReaderTest {
   }
 
   @Test
+  void readAll_jsonLinesOverManyReadBuffers_everyEventKeepsItsOwnValuesAndText()
+      throws IOException {
+    // ~3 MB: a dozen 256 KiB read buffers, each filled again after its events were parsed
+    StringBuilder text = new StringBuilder();
+    List<String> lines = new java.util.ArrayList<>();
+    for (int n = 1; n <= 12_000; n++) {
+      String line =
+          "{\"EventID\":"
+              + n
+              + ",\"Image\":\"C:\\\\dir"
+              + n
+              + "\\\\\u00e9\\tx.exe\",\"Other\":\""
+              + "p".repeat(n % 300)
+              + "\"}";
+      lines.add(line);
+      text.append(line).append(n % 2 == 0 ? "\n" : "\r\n");
+      if (n % 5_000 == 0) {
+        lines.add("{\"EventID\":"); // malformed: a problem with its line number
+        text.append(lines.getLast()).append('\n');
+      }
+    }
+    Path file = write("many.jsonl", text.toString());
+
+    LogReader.Result result = reader.readAll(List.of(file));
+
+    assertThat(result.problems()).extracting(ReadProblem::index).containsExactly(5_001L, 10_002L);
+    assertThat(result.events()).hasSize(12_000);
+    for (Event e : result.events()) {
+      String line = lines.get((int) e.index() - 1);
+      long n = (Long) e.get("EventID");
+      assertThat(e.get("Image")).isEqualTo("C:\\dir" + n + "\\\u00e9\tx.exe");
+      assertThat(e.raw()).isEqualTo(line);
+      assertThat(e.get("other")).isEqualTo("p".repeat((int) (n % 300)));
+    }
+  }
+
+  @Test
   void read_prettyPrintedArray_recordsNumberedFromOne() throws IOException {
     Path file =
         write(
