@@ -344,7 +344,35 @@ final class FieldAutomaton {
     if (mk[s >>> sh]) {
       mark(marks[s >>> sh], bits);
     }
-    if (!reversed) {
+    if (!reversed && !stop && pairs != null) {
+      // Substring needles of ASCII: while at the root, skip every position whose character pair
+      // starts no needle (independent table lookups, much cheaper than automaton steps).
+      boolean[] ps = pairs;
+      byte[] low = LOWER_ASCII;
+      int i = 0;
+      while (i < n) {
+        if (s == 0) {
+          while (i + 1 < n) {
+            char c = value.charAt(i);
+            char c2 = value.charAt(i + 1);
+            if ((c | c2) >= 128 || ps[(low[c] << 7) | low[c2]]) {
+              break;
+            }
+            i++;
+          }
+        }
+        char c = value.charAt(i++);
+        if (c >= 128) {
+          // marks so far also hold for the lower-cased value: scan that from the start
+          scanLower(value.toLowerCase(java.util.Locale.ROOT), false, bits);
+          return;
+        }
+        s = d[s | ac[low[c]]];
+        if (mk[s >>> sh]) {
+          mark(marks[s >>> sh], bits);
+        }
+      }
+    } else if (!reversed) {
       for (int i = 0; i < n; i++) {
         char c = value.charAt(i);
         if (c >= 128) {

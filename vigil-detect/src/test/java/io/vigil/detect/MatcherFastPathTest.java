@@ -152,4 +152,40 @@ class MatcherFastPathTest {
     a.scan("abc \u00e9 -enc", false, bits);
     assertThat(bits[0]).isEqualTo(0b01L);
   }
+
+  @Test
+  void substringAutomaton_skippingAtTheRoot_findsWhatContainsFinds() {
+    List<String> needles =
+        List.of("x", "-enc", "enc", "nco", "::", "a::b", "powershell", "shell", "ll -", "\\temp\\");
+    Map<String, int[]> m = new LinkedHashMap<>();
+    for (int i = 0; i < needles.size(); i++) {
+      m.put(needles.get(i), new int[] {i});
+    }
+    FieldAutomaton a = new FieldAutomaton(m);
+    java.util.Random random = new java.util.Random(42);
+    String alphabet = "abcelnoprswx-: \\ENCX";
+    for (int round = 0; round < 2000; round++) {
+      StringBuilder sb = new StringBuilder();
+      int len = random.nextInt(40);
+      for (int i = 0; i < len; i++) {
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      if (round % 7 == 0) {
+        sb.insert(random.nextInt(sb.length() + 1), needles.get(random.nextInt(needles.size())));
+      }
+      if (round % 11 == 0) {
+        sb.insert(random.nextInt(sb.length() + 1), "\u00e9"); // non-ASCII: lower-cased as a whole
+      }
+      String value = sb.toString();
+      long expected = 0;
+      for (int i = 0; i < needles.size(); i++) {
+        if (value.toLowerCase(java.util.Locale.ROOT).contains(needles.get(i))) {
+          expected |= 1L << i;
+        }
+      }
+      long[] bits = new long[1];
+      a.scan(value, false, bits);
+      assertThat(bits[0]).as(value).isEqualTo(expected);
+    }
+  }
 }
