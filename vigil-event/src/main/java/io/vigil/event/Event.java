@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * then parsed once, lazily. The slot values are fixed at construction, though an event parsed from
  * bytes decodes a string value (and its raw text) only when first asked for; these lazy views make
  * an event safe to read from one thread at a time (or from several, one after another, with a
- * hand-over between them), which is how every host uses it.
+ * hand-over between them), which is how every host uses it. Such an event reads its bytes where
+ * they were parsed (a reader's buffer) until {@link #detach()} gives it a copy of its own.
  */
 public final class Event {
   /** The value of a field that is present and JSON null. */

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Line ends, a trailing {@code \r}, the byte order mark of line 1, blank lines and overlong
  * lines are already dealt with: each entry is one record's text. The block owns its bytes; events
- * parsed from it keep references to them for their raw text.
+ * parsed from it keep references to them for their raw text and unread string values, so a host
+ * that keeps an event beyond {@link #release()} calls {@link Event#detach()} on it first.
  */
 public final class LineBlock {
   private final byte[] bytes;
@@ -38,10 +39,10 @@ public final class LineBlock {
   }
 
   /**
-   * Says that the caller is done with this block <em>and with every event parsed from it</em>, so
-   * that the reader may fill its bytes again (an event keeps its raw text and unread string values
-   * as references to those bytes). Optional: a block never released is simply garbage collected.
-   * Calls after the first do nothing.
+   * Says that the caller is done with this block <em>and with every event parsed from it</em> (but
+   * those it {@link Event#detach() detached}), so that the reader may fill its bytes again (an
+   * event keeps its raw text and unread string values as references to those bytes). Optional: a
+   * block never released is simply garbage collected. Calls after the first do nothing.
    */
   public void release() {
     if (released.compareAndSet(false, true)) {

@@ -12,7 +12,8 @@ public interface LogSink {
    * Several records at once, as bytes, in the order of the inputs (JSON lines are read this way).
    * By default each becomes a {@link #record} call; a host that parses on other threads overrides
    * this to hand the block on whole, parse it with {@link LineBlock#parse(int)} and, when done with
-   * the events, {@link LineBlock#release()} it.
+   * the events ({@link io.vigil.event.Event#detach() detaching} those it keeps), {@link
+   * LineBlock#release()} it.
    */
   default void lines(LineBlock block) {
     for (int i = 0; i < block.size(); i++) {
