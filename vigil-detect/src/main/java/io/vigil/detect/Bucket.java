@@ -2,6 +2,7 @@ package io.vigil.detect;
 
 import io.vigil.event.Event;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,7 @@ final class Bucket {
           .get(fields[f])
           .forEach(
               (k, v) -> {
-                int[] rs = v.stream().mapToInt(Integer::intValue).distinct().toArray();
+                int[] rs = distinct(v);
                 if (k.charAt(0) == FieldAutomaton.BEGIN) {
                   anchored.put(k, rs);
                 } else if (k.charAt(k.length() - 1) == FieldAutomaton.END) {
@@ -132,6 +133,22 @@ final class Bucket {
     Map<String, int[]> frozen = new LinkedHashMap<>();
     m.forEach((k, v) -> frozen.put(k, v.stream().mapToInt(Integer::intValue).distinct().toArray()));
     return frozen;
+  }
+
+  /** The rule numbers of a needle, each once, in first-seen order. */
+  private static int[] distinct(List<Integer> rules) {
+    int[] out = new int[rules.size()];
+    int n = 0;
+    for (int r : rules) {
+      boolean seen = false;
+      for (int i = 0; i < n && !seen; i++) {
+        seen = out[i] == r;
+      }
+      if (!seen) {
+        out[n++] = r;
+      }
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   /** A suffix needle {@code s END} as the anchored needle {@code BEGIN reverse(s)}. */

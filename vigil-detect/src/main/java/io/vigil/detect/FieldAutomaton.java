@@ -1,6 +1,5 @@
 package io.vigil.detect;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -122,7 +121,12 @@ final class FieldAutomaton {
     childState = new int[states][];
     for (int s = 0; s < states; s++) {
       Map<Integer, Integer> m = kids.get(s);
-      int[] cs = m.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+      int[] cs = new int[m.size()];
+      int k2 = 0;
+      for (Integer c : m.keySet()) {
+        cs[k2++] = c;
+      }
+      Arrays.sort(cs);
       int[] ts = new int[cs.length];
       for (int i = 0; i < cs.length; i++) {
         ts[i] = m.get(cs[i]);
@@ -135,14 +139,11 @@ final class FieldAutomaton {
     row = new int[states];
     Arrays.fill(row, -1);
     int[] order = new int[states];
-    int n = 0;
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
-    queue.add(0);
-    while (!queue.isEmpty()) {
-      int s = queue.poll();
-      order[n++] = s;
-      for (int t : childState[s]) {
-        queue.add(t);
+    // order doubles as the queue: states are appended as their parents are taken
+    int n = 1;
+    for (int head = 0; head < n; head++) {
+      for (int t : childState[order[head]]) {
+        order[n++] = t;
       }
     }
     boolean allAnchored = !needles.isEmpty();
@@ -190,10 +191,14 @@ final class FieldAutomaton {
         fail[t] = s == 0 ? 0 : step(fail[s], childClass[s][j]);
       }
       if (row[s] >= 0) {
+        // the failure state comes earlier in breadth-first order, so its row is dense and done:
+        // start from a copy of it (the root's row starts all zero), then set the own children
         int base = row[s];
-        for (int c = 0; c < classes; c++) {
-          int t = child(s, c);
-          delta[base + c] = t >= 0 ? t : (s == 0 ? 0 : step(fail[s], c));
+        if (s != 0) {
+          System.arraycopy(delta, row[fail[s]], delta, base, classes);
+        }
+        for (int j = 0; j < childClass[s].length; j++) {
+          delta[base + childClass[s][j]] = childState[s][j];
         }
       }
     }
@@ -244,19 +249,6 @@ final class FieldAutomaton {
       all.add(r);
     }
     return all.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  private int child(int s, int cls) {
-    int[] cs = childClass[s];
-    for (int i = 0; i < cs.length; i++) {
-      if (cs[i] == cls) {
-        return childState[s][i];
-      }
-      if (cs[i] > cls) {
-        break;
-      }
-    }
-    return -1;
   }
 
   private int step(int s, int cls) {
