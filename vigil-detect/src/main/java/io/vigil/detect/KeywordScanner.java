@@ -35,9 +35,12 @@ final class KeywordScanner {
           "\"]", "--", "  ", ". ", " -", "- ");
 
   private final Anchor[] anchors;
+  // Whether some needle holds a '/': only then can an escaped slash hide one.
+  private final boolean slash;
 
-  private KeywordScanner(Anchor[] anchors) {
+  private KeywordScanner(Anchor[] anchors, boolean slash) {
     this.anchors = anchors;
+    this.slash = slash;
   }
 
   /**
@@ -144,7 +147,11 @@ final class KeywordScanner {
           }
           out.add(new Anchor(c, ns, offs, rs));
         });
-    return new KeywordScanner(out.toArray(Anchor[]::new));
+    boolean slash = false;
+    for (String needle : needles.keySet()) {
+      slash |= needle.indexOf('/') >= 0;
+    }
+    return new KeywordScanner(out.toArray(Anchor[]::new), slash);
   }
 
   /** Higher for rarer characters; letters count as their more frequent case. */
@@ -174,14 +181,16 @@ final class KeywordScanner {
     if (json.indexOf('\u212A') >= 0 || json.indexOf('\u0130') >= 0) {
       return false;
     }
-    if (json.indexOf("\\u") >= 0 || json.indexOf("\\/") >= 0) {
+    // An escaped slash can hide only a needle that holds a slash: without one, it is not looked
+    // for (one pass less over the text).
+    if (json.indexOf("\\u") >= 0 || (slash && json.indexOf("\\/") >= 0)) {
       // maybe such an escape (or an escaped backslash before u or /): look escape by escape
       for (int p = json.indexOf('\\'); p >= 0; p = json.indexOf('\\', p + 2)) {
         if (p + 1 >= json.length()) {
           return false;
         }
         char e = json.charAt(p + 1);
-        if (e == 'u' || e == '/') {
+        if (e == 'u' || (e == '/' && slash)) {
           return false;
         }
       }

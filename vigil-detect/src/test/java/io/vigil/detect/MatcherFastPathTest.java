@@ -188,4 +188,34 @@ class MatcherFastPathTest {
       assertThat(bits[0]).as(value).isEqualTo(expected);
     }
   }
+
+  /** The keyword scan of a JSON text: the marks, or -1 when it cannot answer. */
+  private static long keywordMarks(String json, String... needles) {
+    Map<String, int[]> m = new LinkedHashMap<>();
+    for (int i = 0; i < needles.length; i++) {
+      m.put(needles[i], new int[] {i});
+    }
+    long[] bits = new long[1];
+    return KeywordScanner.of(m).scan(json, bits) ? bits[0] : -1;
+  }
+
+  @Test
+  void keywordScan_escapesInTheText() {
+    // needles are found in JSON spelling, ignoring ASCII case
+    assertThat(keywordMarks("{\"a\":\"x SEKURLSA::logonpasswords\"}", "sekurlsa::", "mimikatz"))
+        .isEqualTo(0b01L);
+    assertThat(keywordMarks("{\"a\":\"C:\\\\Temp\\\\mimilib.dll\"}", "\\mimilib.dll"))
+        .isEqualTo(0b1L);
+    assertThat(keywordMarks("{\"a\":\"say \\\"hi\\\"\"}", "\"hi\"")).isEqualTo(0b1L);
+    // an escaped slash hides nothing from needles without a slash: still answered
+    assertThat(keywordMarks("{\"u\":\"http:\\/\\/x\",\"a\":\"kerberos::ptt\"}", "kerberos::ptt"))
+        .isEqualTo(0b1L);
+    // ... but may hide a needle with one: no answer, the caller decodes
+    assertThat(keywordMarks("{\"u\":\"a\\/b\"}", "a/b", "kerberos::ptt")).isEqualTo(-1L);
+    // a backslash-u escape may hide any needle; an escaped backslash before u is no escape
+    assertThat(keywordMarks("{\"a\":\"\\u006dimikatz\"}", "mimikatz")).isEqualTo(-1L);
+    assertThat(keywordMarks("{\"a\":\"C:\\\\users mimikatz\"}", "mimikatz")).isEqualTo(0b1L);
+    // characters whose lower case is ASCII: no answer
+    assertThat(keywordMarks("{\"a\":\"mimi\u212Aatz\"}", "mimikatz")).isEqualTo(-1L);
+  }
 }
