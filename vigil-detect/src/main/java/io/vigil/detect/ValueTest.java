@@ -107,6 +107,11 @@ sealed interface ValueTest {
 
     @Override
     public boolean test(Object value, int slot, MatchContext ctx) {
+      if (kind != Kind.EXACT && (needle.isEmpty() || (kind == Kind.GLOB && anyOnly(needle)))) {
+        // '*' (any text, e.g. "ContextInfo: '*'"): true for every value but null, without
+        // lower-casing a value of kilobytes to find it out
+        return value != Event.NULL;
+      }
       String s;
       if (value instanceof String str) {
         s = cased ? str : ctx.lower(slot, str);
@@ -124,6 +129,16 @@ sealed interface ValueTest {
         }
       }
       return compare(s);
+    }
+
+    /** Whether a glob is made of {@link Pattern#ANY} only (it matches every text). */
+    static boolean anyOnly(String glob) {
+      for (int i = 0; i < glob.length(); i++) {
+        if (glob.charAt(i) != Pattern.ANY) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Tests a string whose lower-case form is already known. */

@@ -218,4 +218,21 @@ class MatcherFastPathTest {
     // characters whose lower case is ASCII: no answer
     assertThat(keywordMarks("{\"a\":\"mimi\u212Aatz\"}", "mimikatz")).isEqualTo(-1L);
   }
+
+  @Test
+  void wildcardOnly_matchesEveryValueButNull() {
+    for (String glob : List.of("*", "**", "***")) {
+      ValueTest.Str t = ValueTest.Str.of(Pattern.parse(glob), false);
+      MatchContext ctx = new MatchContext();
+      assertThat(t.test("", -1, ctx)).as(glob).isTrue();
+      assertThat(t.test("Any \u212A Text", -1, ctx)).as(glob).isTrue();
+      assertThat(t.test(42L, -1, ctx)).as(glob).isTrue();
+      assertThat(t.test(Boolean.FALSE, -1, ctx)).as(glob).isTrue();
+      assertThat(t.test(io.vigil.event.Event.NULL, -1, ctx)).as(glob).isFalse();
+    }
+    // an empty exact value still matches only the empty text
+    ValueTest.Str empty = ValueTest.Str.of(Pattern.parse(""), false);
+    assertThat(empty.test("", -1, new MatchContext())).isTrue();
+    assertThat(empty.test("x", -1, new MatchContext())).isFalse();
+  }
 }
