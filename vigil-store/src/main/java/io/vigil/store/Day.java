@@ -16,8 +16,16 @@ import org.apache.lucene.store.LockObtainFailedException;
  * searches use (reference counted, swapped on commit).
  */
 final class Day {
-  /** RAM buffer of a day's writer before it flushes a segment. */
-  static final double WRITER_BUFFER_MB = 64;
+  /**
+   * RAM buffer of a day's writer before it flushes a segment: 256 MB, or less on a small heap (at
+   * most a sixteenth of the heap, as {@link EventStore#MAX_OPEN_WRITERS} writers may be open), but
+   * at least 16 MB. Bigger buffers mean fewer, larger flushed segments and fewer merges.
+   */
+  static final double WRITER_BUFFER_MB =
+      Math.max(16, Math.min(256, Runtime.getRuntime().maxMemory() / 16.0 / (1 << 20)));
+
+  /** Segments per tier of the merge policy (Lucene's default 10): fewer merges during bulk adds. */
+  static final double SEGMENTS_PER_TIER = 16;
 
   final LocalDate date;
   final Path path;
@@ -64,7 +72,11 @@ final class Day {
       config.setRAMBufferSizeMB(WRITER_BUFFER_MB);
       config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
       config.setCommitOnClose(true);
+      // Separate files: building a compound file copies every flushed or merged segment once more.
+      config.setUseCompoundFile(false);
       TieredMergePolicy merges = new TieredMergePolicy();
+      merges.setNoCFSRatio(0);
+      merges.setSegmentsPerTier(SEGMENTS_PER_TIER);
       config.setMergePolicy(merges);
       try {
         writer = new IndexWriter(directory, config);

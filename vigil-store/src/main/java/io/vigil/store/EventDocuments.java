@@ -16,15 +16,14 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.util.BytesRef;
 
 /**
  * Turns a {@link StoredEvent} into a Lucene document: every JSON value under its dotted path as a
  * lowercased keyword (exact and wildcard matching, case-insensitive), with its original text as doc
- * values (for {@code top}), numbers also as points (ranges), and every value's words in the
- * full-text field {@link #ALL}.
+ * values (for {@code top}), numbers also as one point each (ranges), and the words of all values in
+ * one full-text field {@link #ALL} (tokenized by {@link WordStream}, not by an analyzer).
  */
 final class EventDocuments {
   /** Internal field names start with "vigil#", which JSON paths written in a query cannot reach. */
@@ -36,8 +35,11 @@ final class EventDocuments {
   /** The full-text field: the words of every value; a bare word in a query searches it. */
   static final String ALL = "vigil#all";
 
-  /** Suffix of the point field of a path's integral values. */
+  /** Suffix of the point field of a path's integral values beyond +-2^53 (exact). */
   static final String LONG_SUFFIX = "#long";
+
+  /** Integers whose magnitude is at most this are exact as doubles. */
+  static final long SAFE_DOUBLE = 1L << 53;
 
   /** Suffix of the point field of a path's numeric values (integral ones too) as doubles. */
   static final String DOUBLE_SUFFIX = "#double";
@@ -77,6 +79,20 @@ final class EventDocuments {
 
   private EventDocuments() {}
 
+  /**
+   * The full-text field's type: words with positions (phrases), no norms (results are sorted by
+   * time, never scored).
+   */
+  private static final FieldType WORDS = new FieldType();
+
+  static {
+    WORDS.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
+    WORDS.setOmitNorms(true);
+    WORDS.setTokenized(true);
+    WORDS.setStored(false);
+    WORDS.freeze();
+  }
+
   /** The document of one event. */
   static Document toDocument(StoredEvent event) {
     Document doc = new Document();
@@ -89,20 +105,25 @@ final class EventDocuments {
     doc.add(new StoredField(TIME, millis));
     doc.add(new StoredField(SOURCE, event.json()));
     List<Field> fields = new ArrayList<>();
+    WordStream words = new WordStream();
     try {
-      flatten(event.json(), fields);
+      flatten(event.json(), fields, words);
     } catch (IOException | RuntimeException notJson) {
       // Not a JSON object (or too deep): keep the text searchable, never lose the event.
       fields.clear();
-      fields.add(new TextField(ALL, clip(event.json(), MAX_TEXT_CHARS), Field.Store.NO));
+      words = new WordStream();
+      words.add(clip(event.json(), MAX_TEXT_CHARS));
     }
     for (Field f : fields) {
       doc.add(f);
     }
+    if (!words.isEmpty()) {
+      doc.add(new Field(ALL, words, WORDS));
+    }
     return doc;
   }
 
-  private static void flatten(String json, List<Field> out) throws IOException {
+  private static void flatten(String json, List<Field> out, WordStream words) throws IOException {
     try (JsonParser p = JSON.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("not a JSON object");
@@ -133,10 +154,11 @@ final class EventDocuments {
             path.setLength(lengths[depth + 1]);
           }
           case START_ARRAY, END_ARRAY -> {}
-          case VALUE_STRING -> addValue(out, path.toString(), p.getText(), false, count);
+          case VALUE_STRING -> addValue(out, words, path.toString(), p.getText(), false, count);
           case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
-              addValue(out, path.toString(), p.getText(), true, count);
-          case VALUE_TRUE, VALUE_FALSE -> addValue(out, path.toString(), p.getText(), false, count);
+              addValue(out, words, path.toString(), p.getText(), true, count);
+          case VALUE_TRUE, VALUE_FALSE ->
+              addValue(out, words, path.toString(), p.getText(), false, count);
           default -> {}
         }
       }
@@ -144,11 +166,16 @@ final class EventDocuments {
   }
 
   private static void addValue(
-      List<Field> out, String path, String value, boolean jsonNumber, int[] count) {
+      List<Field> out,
+      WordStream words,
+      String path,
+      String value,
+      boolean jsonNumber,
+      int[] count) {
     if (value.isEmpty()) {
       return;
     }
-    out.add(new TextField(ALL, clip(value, MAX_TEXT_CHARS), Field.Store.NO));
+    words.add(clip(value, MAX_TEXT_CHARS));
     if (count[0]++ >= MAX_FIELDS_PER_EVENT) {
       return;
     }
@@ -157,8 +184,13 @@ final class EventDocuments {
     out.add(new SortedSetDocValuesField(path, new BytesRef(clip(value, MAX_TOP_VALUE_CHARS))));
     Long asLong = parseLong(value);
     if (asLong != null) {
-      out.add(new LongPoint(path + LONG_SUFFIX, asLong));
-      out.add(new DoublePoint(path + DOUBLE_SUFFIX, asLong.doubleValue()));
+      // One point per number: beyond 2^53 a double would round, so such integers go to the long
+      // field only (StoreQueryParser searches both when a bound is that large).
+      if (Math.abs(asLong) > SAFE_DOUBLE) {
+        out.add(new LongPoint(path + LONG_SUFFIX, asLong));
+      } else {
+        out.add(new DoublePoint(path + DOUBLE_SUFFIX, asLong.doubleValue()));
+      }
     } else if (jsonNumber || looksDecimal(value)) {
       try {
         double d = Double.parseDouble(value);

@@ -12,6 +12,8 @@ import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -86,7 +88,7 @@ final class StoreQueryParser extends QueryParser {
 
   static final Analyzer ANALYZER = new StoreAnalyzer();
 
-  private static final long SAFE_DOUBLE = 1L << 53;
+  private static final long SAFE_DOUBLE = EventDocuments.SAFE_DOUBLE;
 
   private static final Pattern COLUMN = Pattern.compile("column (\\d+)");
 
@@ -152,20 +154,31 @@ final class StoreQueryParser extends QueryParser {
     if (dlo > dhi) {
       return new MatchNoDocsQuery("empty range");
     }
-    // Every number is in the double field; integral bounds beyond 2^53 use the exact long field.
+    // Numbers are in the double field, except integers beyond +-2^53, which are in the exact long
+    // field only: a range reaching that far searches both.
+    Query doubles = DoublePoint.newRangeQuery(field + EventDocuments.DOUBLE_SUFFIX, dlo, dhi);
+    if (dlo >= -SAFE_DOUBLE && dhi <= SAFE_DOUBLE) {
+      return doubles;
+    }
     Long llo = part1 == null ? null : EventDocuments.parseLong(part1);
     Long lhi = part2 == null ? null : EventDocuments.parseLong(part2);
-    if ((llo != null && Math.abs(llo) > SAFE_DOUBLE)
-        || (lhi != null && Math.abs(lhi) > SAFE_DOUBLE)) {
-      if ((part1 == null || llo != null) && (part2 == null || lhi != null)) {
-        long a = llo == null ? Long.MIN_VALUE : startInclusive ? llo : llo + 1;
-        long b = lhi == null ? Long.MAX_VALUE : endInclusive ? lhi : lhi - 1;
-        return a > b
-            ? new MatchNoDocsQuery("empty range")
-            : LongPoint.newRangeQuery(field + EventDocuments.LONG_SUFFIX, a, b);
-      }
+    long a =
+        llo != null
+            ? (startInclusive ? llo : llo + 1)
+            : dlo <= Long.MIN_VALUE ? Long.MIN_VALUE : (long) Math.ceil(dlo);
+    long b =
+        lhi != null
+            ? (endInclusive ? lhi : lhi - 1)
+            : dhi >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.floor(dhi);
+    if (a > b) {
+      return doubles;
     }
-    return DoublePoint.newRangeQuery(field + EventDocuments.DOUBLE_SUFFIX, dlo, dhi);
+    return new BooleanQuery.Builder()
+        .add(doubles, BooleanClause.Occur.SHOULD)
+        .add(
+            LongPoint.newRangeQuery(field + EventDocuments.LONG_SUFFIX, a, b),
+            BooleanClause.Occur.SHOULD)
+        .build();
   }
 
   private static Double number(String s) {
