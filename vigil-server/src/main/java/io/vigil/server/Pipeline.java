@@ -14,10 +14,19 @@ import io.vigil.store.db.Alert;
 import io.vigil.store.db.Database;
 import io.vigil.store.db.DeadLetter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,9 +39,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * store (id = spool sequence), commits the store and only then moves its checkpoint. A crash
  * anywhere replays from the checkpoint; the ids make the replay idempotent, so every spooled event
  * is stored exactly once.
+ *
+ * <p>Dead letters have no id in the database, so they are written at the commit point: the stage
+ * first records, in a small file, the sequence up to which it is writing them; after a crash that
+ * left this mark past the checkpoint, the replay skips every dead letter of those sequences that is
+ * already among the newest stored ones (same receive time, source, reason and text). At most {@link
+ * #MAX_PENDING_DEAD_LETTERS} are written per commit, so they are all among the newest {@code
+ * DeadLetterRepository.recent} returns.
  */
 final class Pipeline implements AutoCloseable {
   static final String CONSUMER = "pipeline";
+
+  /** Dead letters held before the stage commits early (see the class comment). */
+  static final int MAX_PENDING_DEAD_LETTERS = 500;
+
+  /** Most dead letters read back to recognise those written before a crash. */
+  private static final int DEAD_LETTER_LOOKBACK = 1_000;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -45,6 +67,17 @@ final class Pipeline implements AutoCloseable {
   private final ServerConfig.Pipeline settings;
   private final ExecutorService workers;
   private final Thread thread;
+  private final Path deadLetterMark;
+  private final List<DeadLetter> pendingDead = new ArrayList<>();
+
+  /** Dead letters stored before a crash, recognised during the replay up to {@link #replayUpTo}. */
+  private Set<String> storedBeforeCrash = Set.of();
+
+  private long replayUpTo;
+
+  /** Test hook: fail once after writing dead letters and before moving the checkpoint. */
+  volatile boolean failAfterDeadLetters;
+
   private volatile boolean running = true;
   private volatile boolean paused;
   private volatile boolean idle;
@@ -58,7 +91,8 @@ final class Pipeline implements AutoCloseable {
       EventStore store,
       Database db,
       Metrics metrics,
-      ServerConfig.Pipeline settings) {
+      ServerConfig.Pipeline settings,
+      Path deadLetterMark) {
     this.spool = spool;
     this.rules = rules;
     this.parser = new JsonEventParser(rules.schema());
@@ -66,6 +100,7 @@ final class Pipeline implements AutoCloseable {
     this.db = db;
     this.metrics = metrics;
     this.settings = settings;
+    this.deadLetterMark = deadLetterMark;
     AtomicInteger n = new AtomicInteger();
     this.workers =
         Executors.newFixedThreadPool(
@@ -97,7 +132,10 @@ final class Pipeline implements AutoCloseable {
   }
 
   private record Done(
-      List<StoredEvent> events, List<Alert> alerts, List<DeadLetter> dead, int detections) {}
+      List<StoredEvent> events, List<Alert> alerts, List<Keyed> dead, int detections) {}
+
+  /** A dead letter and the spool sequence it came from. */
+  private record Keyed(long sequence, DeadLetter letter) {}
 
   /**
    * Runs the stage; after a failure it waits (1 s, doubling to 30 s) and starts again from the
@@ -140,6 +178,8 @@ final class Pipeline implements AutoCloseable {
   }
 
   private void runFromCheckpoint() throws Exception {
+    pendingDead.clear();
+    recallDeadLettersPastTheCheckpoint();
     long pending = committed;
     long lastCommit = System.nanoTime();
     long commitNanos = settings.commitInterval().toNanos();
@@ -164,19 +204,94 @@ final class Pipeline implements AutoCloseable {
           pending = batch.getLast().sequence();
         }
         if (pending > committed
-            && (batch.isEmpty() || System.nanoTime() - lastCommit >= commitNanos)) {
-          store.commit();
-          spool.commit(CONSUMER, pending);
-          committed = pending;
+            && (batch.isEmpty()
+                || System.nanoTime() - lastCommit >= commitNanos
+                || pendingDead.size() >= MAX_PENDING_DEAD_LETTERS)) {
+          commit(pending);
           lastCommit = System.nanoTime();
         }
       }
       if (pending > committed) {
-        store.commit();
-        spool.commit(CONSUMER, pending);
-        committed = pending;
+        commit(pending);
       }
     }
+  }
+
+  /** The commit point: events durable, then dead letters written, then the checkpoint moved. */
+  private void commit(long upTo) throws IOException {
+    store.commit();
+    if (!pendingDead.isEmpty()) {
+      writeMark(upTo);
+      for (DeadLetter dl : pendingDead) {
+        db.deadLetters().add(dl);
+      }
+      pendingDead.clear();
+      if (failAfterDeadLetters) {
+        failAfterDeadLetters = false;
+        throw new IOException("test: failure after writing dead letters");
+      }
+    }
+    spool.commit(CONSUMER, upTo);
+    committed = upTo;
+  }
+
+  private void writeMark(long upTo) throws IOException {
+    Path tmp = deadLetterMark.resolveSibling(deadLetterMark.getFileName() + ".tmp");
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(ByteBuffer.wrap((upTo + "\n").getBytes(StandardCharsets.US_ASCII)));
+      ch.force(true);
+    }
+    Files.move(tmp, deadLetterMark, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * When the mark is past the checkpoint, dead letters of the sequences in between may be stored
+   * already: remember the newest ones so that the replay does not store them twice.
+   */
+  private void recallDeadLettersPastTheCheckpoint() throws IOException {
+    storedBeforeCrash = Set.of();
+    replayUpTo = 0;
+    if (!Files.exists(deadLetterMark)) {
+      return;
+    }
+    long mark;
+    try {
+      mark = Long.parseLong(Files.readString(deadLetterMark, StandardCharsets.US_ASCII).strip());
+    } catch (NumberFormatException e) {
+      System.err.println(
+          "vigil: "
+              + deadLetterMark
+              + " is unreadable ("
+              + e.getMessage()
+              + "); dead letters replayed after a crash may be stored twice");
+      return;
+    }
+    if (mark <= committed) {
+      return;
+    }
+    Set<String> keys = new HashSet<>();
+    for (DeadLetter dl : db.deadLetters().recent(DEAD_LETTER_LOOKBACK)) {
+      keys.add(key(dl));
+    }
+    storedBeforeCrash = keys;
+    replayUpTo = mark;
+  }
+
+  /** What identifies a dead letter across a replay (the stored text is cut at 64 KiB). */
+  private static String key(DeadLetter dl) {
+    String raw = dl.raw() == null ? "" : dl.raw();
+    return dl.time().toEpochMilli()
+        + "\u0000"
+        + dl.source()
+        + "\u0000"
+        + dl.reason()
+        + "\u0000"
+        + raw.substring(0, Math.min(raw.length(), 4096));
   }
 
   private void process(List<Spool.Entry> batch) throws Exception {
@@ -198,8 +313,11 @@ final class Pipeline implements AutoCloseable {
       }
       events.addAll(d.events()); // already added to the store by the worker
       alerts.addAll(d.alerts());
-      for (DeadLetter dl : d.dead()) {
-        db.deadLetters().add(dl);
+      for (Keyed k : d.dead()) {
+        if (k.sequence() <= replayUpTo && storedBeforeCrash.contains(key(k.letter()))) {
+          continue; // stored before the crash
+        }
+        pendingDead.add(k.letter());
       }
       metrics.parseErrors.add(d.dead().size());
       metrics.detections.add(d.detections());
@@ -214,7 +332,7 @@ final class Pipeline implements AutoCloseable {
   private Done detect(List<Spool.Entry> part) {
     List<StoredEvent> events = new ArrayList<>(part.size());
     List<Alert> alerts = new ArrayList<>();
-    List<DeadLetter> dead = new ArrayList<>();
+    List<Keyed> dead = new ArrayList<>();
     int detections = 0;
     for (Spool.Entry entry : part) {
       Payload.Decoded p = Payload.decode(entry.payload());
@@ -237,7 +355,9 @@ final class Pipeline implements AutoCloseable {
                   entry.sequence());
         }
       } catch (EventParseException e) {
-        dead.add(new DeadLetter(received, p.source(), e.getMessage(), p.text()));
+        dead.add(
+            new Keyed(
+                entry.sequence(), new DeadLetter(received, p.source(), e.getMessage(), p.text())));
         continue;
       }
       Instant time = EventFields.time(json, received);
@@ -247,11 +367,13 @@ final class Pipeline implements AutoCloseable {
       } catch (RuntimeException e) {
         found = List.of();
         dead.add(
-            new DeadLetter(
-                received,
-                p.source(),
-                "the detection engine failed on this event (" + e + "); it is stored unmatched",
-                p.text()));
+            new Keyed(
+                entry.sequence(),
+                new DeadLetter(
+                    received,
+                    p.source(),
+                    "the detection engine failed on this event (" + e + "); it is stored unmatched",
+                    p.text())));
       }
       if (!found.isEmpty()) {
         detections += found.size();

@@ -73,6 +73,9 @@ public final class VigilServer implements AutoCloseable {
     this.housekeeping = housekeeping;
   }
 
+  /** Fewest characters of an admin token given by VIGIL_ADMIN_TOKEN (as for any stored token). */
+  static final int MIN_ADMIN_TOKEN_CHARS = 16;
+
   /**
    * Starts the server.
    *
@@ -81,11 +84,24 @@ public final class VigilServer implements AutoCloseable {
    * @param adminToken the initial admin token to store (VIGIL_ADMIN_TOKEN), or null to create one
    *     when no token exists
    * @param out where the startup lines go (where it listens, rule counts, the admin token once)
-   * @throws IOException when a listener, the spool or the store cannot be opened
+   * @throws IOException when a listener, the spool or the store cannot be opened, or the admin
+   *     token is shorter than {@value #MIN_ADMIN_TOKEN_CHARS} characters
    */
   public static VigilServer start(
       ServerConfig config, List<Path> extraRules, String adminToken, PrintStream out)
       throws IOException {
+    if (adminToken != null
+        && !adminToken.isBlank()
+        && adminToken.strip().length() < MIN_ADMIN_TOKEN_CHARS) {
+      // checked before the rules load (seconds) so that the mistake is reported at once
+      throw new IOException(
+          "VIGIL_ADMIN_TOKEN has "
+              + adminToken.strip().length()
+              + " characters; at least "
+              + MIN_ADMIN_TOKEN_CHARS
+              + " are required (generate one with e.g. `openssl rand -base64 32`), or unset it to"
+              + " have a token created and printed once");
+    }
     Path data = config.dataDir();
     Files.createDirectories(data);
     // Flyway reports every migration check at INFO through java.util.logging; warnings are enough
@@ -131,7 +147,15 @@ public final class VigilServer implements AutoCloseable {
       EventStore store = EventStore.open(data.resolve("events"), config.store());
       opened.add(store);
       Metrics metrics = new Metrics();
-      Pipeline pipeline = new Pipeline(spool, rules, store, db, metrics, config.pipeline());
+      Pipeline pipeline =
+          new Pipeline(
+              spool,
+              rules,
+              store,
+              db,
+              metrics,
+              config.pipeline(),
+              data.resolve("pipeline-dead-letters"));
       opened.add(pipeline);
       HttpApi http = new HttpApi(config, spool, store, db, metrics, pipeline);
       opened.add(http);

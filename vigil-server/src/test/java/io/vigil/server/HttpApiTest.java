@@ -2,6 +2,7 @@ package io.vigil.server;
 
 import static io.vigil.server.TestServer.q;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -233,5 +234,41 @@ class HttpApiTest {
     HttpResponse<String> query = t.get("/api/v1/events?q=" + q("Image:(unclosed"));
     assertThat(query.statusCode()).isEqualTo(400);
     assertThat(query.body()).contains("parameter q");
+  }
+
+  @Test
+  void start_withAnAdminTokenUnder16Characters_failsNamingTheVariableAndTheRule() {
+    Path other = dir.resolve("short-token");
+    assertThatThrownBy(
+            () ->
+                VigilServer.start(
+                    TestServer.config(other),
+                    java.util.List.of(),
+                    "vgl_tooshort",
+                    new java.io.PrintStream(new ByteArrayOutputStream())))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("VIGIL_ADMIN_TOKEN has 12 characters")
+        .hasMessageContaining("at least 16");
+  }
+
+  @Test
+  void start_withAnAdminTokenOfExactly16Characters_acceptsIt() throws Exception {
+    String token = "vgl_0123456789ab";
+    assertThat(token).hasSize(16);
+    try (VigilServer s =
+        VigilServer.start(
+            TestServer.config(dir.resolve("token16")),
+            java.util.List.of(TestServer.rules()),
+            token,
+            new java.io.PrintStream(new ByteArrayOutputStream()))) {
+      HttpResponse<String> r =
+          t.client.send(
+              HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + s.httpPort() + "/api/v1/alerts"))
+                  .header("Authorization", "Bearer " + token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+    }
   }
 }

@@ -3,13 +3,17 @@ package io.vigil.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,5 +100,105 @@ class SyslogInputTest {
     }
     assertThat(t.awaitSearch("afterhuge", 1).path("total").asLong()).isEqualTo(1);
     assertThat(t.get("/metrics").body()).contains("vigil_syslog_oversize_total 1");
+  }
+
+  @Test
+  void tcp_whileTheBacklogIsOverTheLimit_stopsReadingAndResumesWithNothingLost() throws Exception {
+    t.close();
+    t = new TestServer(dir.resolve("data2"), c -> c.withSpool(c.spool(), 100)); // 100 bytes
+    t.server.pipeline().pause(true);
+    String fill = "{\"fill\":\"" + "f".repeat(200) + "\"}"; // over the 100 bytes
+    assertThat(t.post(fill).statusCode()).isEqualTo(202);
+    long spooledBefore = t.server.lastSequence();
+    int messages = 200_000; // ≈ 14 MB: far more than the socket buffers hold
+    AtomicLong written = new AtomicLong();
+    Thread writer;
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), t.server.syslogPort())) {
+      OutputStream out = s.getOutputStream();
+      writer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      for (int i = 0; i < messages; i++) {
+                        byte[] b =
+                            (rfc3164("held" + i) + " " + "p".repeat(10) + "\n")
+                                .getBytes(StandardCharsets.UTF_8);
+                        out.write(b);
+                        written.addAndGet(b.length);
+                      }
+                      out.flush();
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
+      // the writer blocks once the kernel's buffers are full: wait until it stops progressing
+      long last = -1;
+      while (written.get() != last) {
+        last = written.get();
+        Thread.sleep(500);
+      }
+      assertThat(writer.isAlive()).as("the writer is blocked").isTrue();
+      assertThat(written.get()).isLessThan(messages * 50L); // most of the stream is unread
+      // at most the one batch read before the backlog check is waiting, nothing was spooled
+      assertThat(t.server.lastSequence()).isEqualTo(spooledBefore);
+
+      t.server.pipeline().pause(false);
+      writer.join(60_000);
+      assertThat(writer.isAlive()).as("the writer finished after the pipeline resumed").isFalse();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (t.server.lastSequence() < spooledBefore + messages && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    t.drain();
+    assertThat(t.server.lastSequence()).isEqualTo(spooledBefore + messages);
+    assertThat(t.get("/metrics").body())
+        .contains("vigil_events_in_total{input=\"syslog_tcp\"} " + messages);
+    // every message is stored: the filler event and all of them
+    assertThat(t.getJson("/api/v1/events?limit=1").path("total").asLong()).isEqualTo(messages + 1);
+  }
+
+  @Test
+  void deadLetter_storedBeforeAFailureOrARestart_isNotStoredAgainByTheReplay() throws Exception {
+    t.server.pipeline().failAfterDeadLetters = true;
+    try (DatagramSocket s = new DatagramSocket()) {
+      for (String m : new String[] {"no priority: not syslog at all", rfc3164("besidedead")}) {
+        byte[] b = m.getBytes(StandardCharsets.UTF_8);
+        s.send(
+            new DatagramPacket(
+                b, b.length, InetAddress.getLoopbackAddress(), t.server.syslogPort()));
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (t.server.lastSequence() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(20); // UDP is asynchronous
+    }
+    // the stage stores the dead letter, fails before its checkpoint, restarts and replays
+    t.drain();
+    assertThat(t.server.pipeline().lastError()).contains("after writing dead letters");
+    JsonNode dead = t.getJson("/api/v1/deadletters");
+    assertThat(dead.path("total").asLong()).isEqualTo(1);
+    assertThat(dead.path("deadLetters").get(0).path("reason").asText()).contains("syslog");
+    assertThat(t.awaitSearch("besidedead", 1).path("total").asLong()).isEqualTo(1);
+
+    // a process that dies between writing dead letters and its checkpoint: the next one replays
+    t.server.pipeline().failAfterDeadLetters = true;
+    try (DatagramSocket s = new DatagramSocket()) {
+      byte[] b = "second garbage datagram".getBytes(StandardCharsets.UTF_8);
+      s.send(
+          new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), t.server.syslogPort()));
+    }
+    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (t.getJson("/api/v1/deadletters").path("total").asLong() < 2
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    long checkpoint = t.server.committedSequence();
+    t.close(); // during the stage's back-off: the checkpoint stays before the dead letter
+    assertThat(checkpoint).isLessThan(t.server.lastSequence());
+    t = new TestServer(dir, c -> c);
+    t.drain();
+    assertThat(t.getJson("/api/v1/deadletters").path("total").asLong()).isEqualTo(2);
   }
 }
