@@ -35,10 +35,10 @@ final class EventDocuments {
   /** The full-text field: the words of every value; a bare word in a query searches it. */
   static final String ALL = "vigil#all";
 
-  /** Suffix of the point field of a path's integral values beyond +-2^53 (exact). */
+  /** Suffix of the point field of a path's integral values from +-2^53 on (exact). */
   static final String LONG_SUFFIX = "#long";
 
-  /** Integers whose magnitude is at most this are exact as doubles. */
+  /** Integers of a smaller magnitude are exact as doubles; from it on they go to the long field. */
   static final long SAFE_DOUBLE = 1L << 53;
 
   /** Suffix of the point field of a path's numeric values (integral ones too) as doubles. */
@@ -186,7 +186,7 @@ final class EventDocuments {
     if (asLong != null) {
       // One point per number: beyond 2^53 a double would round, so such integers go to the long
       // field only (StoreQueryParser searches both when a bound is that large).
-      if (Math.abs(asLong) > SAFE_DOUBLE) {
+      if (Math.abs(asLong) >= SAFE_DOUBLE) {
         out.add(new LongPoint(path + LONG_SUFFIX, asLong));
       } else {
         out.add(new DoublePoint(path + DOUBLE_SUFFIX, asLong.doubleValue()));

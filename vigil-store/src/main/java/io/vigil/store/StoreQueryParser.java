@@ -157,7 +157,7 @@ final class StoreQueryParser extends QueryParser {
     // Numbers are in the double field, except integers beyond +-2^53, which are in the exact long
     // field only: a range reaching that far searches both.
     Query doubles = DoublePoint.newRangeQuery(field + EventDocuments.DOUBLE_SUFFIX, dlo, dhi);
-    if (dlo >= -SAFE_DOUBLE && dhi <= SAFE_DOUBLE) {
+    if (dlo > -SAFE_DOUBLE && dhi < SAFE_DOUBLE) {
       return doubles;
     }
     Long llo = part1 == null ? null : EventDocuments.parseLong(part1);

@@ -146,6 +146,48 @@ class EventStoreTest {
   }
 
   @Test
+  void search_numericRangesBeyondDoublePrecision_exact() throws Exception {
+    // 2^53 + 1 and 2^53 + 2 are one double apart at most: only the long field tells them apart.
+    store.add(
+        List.of(
+            ev(1, T0, "{\"n\":9007199254740993}"),
+            ev(2, T0.plusSeconds(1), "{\"n\":9007199254740994}"),
+            ev(3, T0.plusSeconds(2), "{\"n\":5}"),
+            ev(4, T0.plusSeconds(3), "{\"n\":-9007199254740995}"),
+            ev(5, T0.plusSeconds(4), "{\"n\":1.5e300}")));
+    store.commit();
+    assertThat(ids("n:[9007199254740993 TO 9007199254740993]")).containsExactly(1L);
+    assertThat(ids("n:{9007199254740993 TO *]")).containsExactly(5L, 2L);
+    assertThat(ids("n:[0 TO 9007199254740994}")).containsExactly(3L, 1L);
+    assertThat(ids("n:[* TO 6]")).containsExactly(4L, 3L);
+    assertThat(ids("n:[-9007199254740995 TO -9007199254740995]")).containsExactly(4L);
+    assertThat(ids("n:[1e299 TO 1e301]")).containsExactly(5L);
+    assertThat(ids("n:9007199254740994")).containsExactly(2L);
+  }
+
+  @Test
+  void search_fullTextWords_phrasesStayInsideOneValue() throws Exception {
+    String longWord = "a".repeat(300);
+    store.add(
+        List.of(
+            ev(1, T0, "{\"a\":\"Alpha Beta\",\"b\":\"Gamma\"}"),
+            ev(2, T0.plusSeconds(1), "{\"x\":\"\u00c9T\u00c9 r\u00e9sum\u00e9_2024\"}"),
+            ev(3, T0.plusSeconds(2), "{\"w\":\"" + longWord + "\"}"),
+            ev(4, T0.plusSeconds(3), "{\"cmd\":\"C:\\\\Tools\\\\psexec.exe -s cmd\"}")));
+    store.commit();
+    assertThat(ids("\"alpha beta\"")).containsExactly(1L);
+    assertThat(ids("\"beta gamma\"")).isEmpty(); // two values: never one phrase
+    assertThat(ids("beta gamma")).containsExactly(1L);
+    assertThat(ids("\u00e9t\u00e9 R\u00c9SUM\u00c9")).containsExactly(2L);
+    assertThat(ids("2024")).containsExactly(2L);
+    // A word longer than 255 characters is cut the same way at index and query time.
+    assertThat(ids(longWord)).containsExactly(3L);
+    assertThat(ids("a".repeat(255))).containsExactly(3L);
+    assertThat(ids("\"tools psexec exe\"")).containsExactly(4L);
+    assertThat(ids("cmd:*\\\\psexec.exe*")).containsExactly(4L);
+  }
+
+  @Test
   void search_timeFilter_fromInclusiveToExclusive() throws Exception {
     addSample();
     EventStore.SearchResult r = store.search("", T0.plusSeconds(60), T0.plusSeconds(180), 10);
