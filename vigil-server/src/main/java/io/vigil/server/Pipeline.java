@@ -1,11 +1,10 @@
 package io.vigil.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.detect.Detection;
 import io.vigil.detect.RuleSet;
 import io.vigil.event.Event;
 import io.vigil.event.EventParseException;
+import io.vigil.event.FieldSchema;
 import io.vigil.event.JsonEventParser;
 import io.vigil.server.spool.Spool;
 import io.vigil.store.EventStore;
@@ -56,11 +55,10 @@ final class Pipeline implements AutoCloseable {
   /** Most dead letters read back to recognise those written before a crash. */
   private static final int DEAD_LETTER_LOOKBACK = 1_000;
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   private final Spool spool;
   private final RuleSet rules;
   private final JsonEventParser parser;
+  private final EventFields fields;
   private final EventStore store;
   private final Database db;
   private final Metrics metrics;
@@ -95,7 +93,9 @@ final class Pipeline implements AutoCloseable {
       Path deadLetterMark) {
     this.spool = spool;
     this.rules = rules;
-    this.parser = new JsonEventParser(rules.schema());
+    FieldSchema schema = EventFields.withServerFields(rules.schema());
+    this.parser = new JsonEventParser(schema);
+    this.fields = new EventFields(schema);
     this.store = store;
     this.db = db;
     this.metrics = metrics;
@@ -360,7 +360,7 @@ final class Pipeline implements AutoCloseable {
                 entry.sequence(), new DeadLetter(received, p.source(), e.getMessage(), p.text())));
         continue;
       }
-      Instant time = EventFields.time(json, received);
+      Instant time = fields.time(event, received);
       List<Detection> found;
       try {
         found = rules.match(event);
@@ -377,13 +377,7 @@ final class Pipeline implements AutoCloseable {
       }
       if (!found.isEmpty()) {
         detections += found.size();
-        JsonNode tree = null;
-        try {
-          tree = MAPPER.readTree(json);
-        } catch (IOException e) {
-          // parsed above; cannot happen
-        }
-        String host = tree == null ? null : EventFields.host(tree);
+        String host = fields.host(event);
         for (Detection d : found) {
           alerts.add(
               new Alert(
