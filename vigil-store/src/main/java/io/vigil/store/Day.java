@@ -3,6 +3,7 @@ package io.vigil.store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Map;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
@@ -26,6 +27,15 @@ final class Day {
 
   /** Segments per tier of the merge policy (Lucene's default 10): fewer merges during bulk adds. */
   static final double SEGMENTS_PER_TIER = 16;
+
+  /** Commit user data key naming the layout of a day's documents. */
+  static final String FORMAT_KEY = "vigil.store.format";
+
+  /**
+   * Layout of the documents (2: one full-text field without norms, one point per number). Days
+   * written with another layout are refused on open, naming the directory.
+   */
+  static final String FORMAT = "2";
 
   final LocalDate date;
   final Path path;
@@ -58,6 +68,20 @@ final class Day {
               + "); move that directory out of the store to start without it",
           e);
     }
+    String format =
+        day.reader == null ? FORMAT : day.reader.getIndexCommit().getUserData().get(FORMAT_KEY);
+    if (!FORMAT.equals(format)) {
+      day.reader.close();
+      directory.close();
+      throw new IOException(
+          "event store day "
+              + path
+              + " was written by an older vigil (store format "
+              + (format == null ? "1" : format)
+              + ", this version reads "
+              + FORMAT
+              + "); move that directory out of the store (or delete it) to start without it");
+    }
     return day;
   }
 
@@ -80,6 +104,7 @@ final class Day {
       config.setMergePolicy(merges);
       try {
         writer = new IndexWriter(directory, config);
+        writer.setLiveCommitData(Map.of(FORMAT_KEY, FORMAT).entrySet());
       } catch (LockObtainFailedException e) {
         throw new IOException(
             "event store day "

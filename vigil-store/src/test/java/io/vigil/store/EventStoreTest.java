@@ -550,6 +550,32 @@ class EventStoreTest {
   }
 
   @Test
+  void open_dayOfOlderFormat_refusedNamingTheDirectory() throws Exception {
+    addSample();
+    store.close();
+    // A day index committed without the format marker, as the first store version wrote them.
+    Path old = dir.resolve("events-2026-11-19");
+    try (var d = org.apache.lucene.store.FSDirectory.open(old);
+        var w =
+            new org.apache.lucene.index.IndexWriter(
+                d, new org.apache.lucene.index.IndexWriterConfig())) {
+      var doc = new org.apache.lucene.document.Document();
+      doc.add(
+          new org.apache.lucene.document.TextField(
+              EventDocuments.ALL, "old words", org.apache.lucene.document.Field.Store.NO));
+      w.addDocument(doc);
+    }
+    assertThatThrownBy(() -> EventStore.open(dir, EventStore.Settings.defaults()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(old.toString())
+        .hasMessageContaining("older vigil")
+        .hasMessageContaining("move that directory out");
+    deleteTree(old);
+    store = EventStore.open(dir, EventStore.Settings.defaults());
+    assertThat(ids("mimikatz")).containsExactly(2L); // this version's days still open
+  }
+
+  @Test
   void open_corruptDay_namesTheDirectory() throws Exception {
     addSample();
     store.close();
