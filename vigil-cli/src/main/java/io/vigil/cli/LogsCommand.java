@@ -229,9 +229,7 @@ final class LogsCommand implements Runnable {
                 stats.add(record.parse());
               } catch (EventParseException e) {
                 stats.errors++;
-                stats.problems.add(
-                    new ReadProblem(
-                        record.origin(), record.index(), ReadProblem.Kind.RECORD, e.getMessage()));
+                stats.problems.add(ReadProblem.malformed(record.origin(), record.index(), e));
               }
             }
 

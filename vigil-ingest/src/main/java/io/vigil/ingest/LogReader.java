@@ -182,9 +182,7 @@ public final class LogReader {
             try {
               events.add(record.parse());
             } catch (EventParseException e) {
-              problems.add(
-                  new ReadProblem(
-                      record.origin(), record.index(), ReadProblem.Kind.RECORD, e.getMessage()));
+              problems.add(ReadProblem.malformed(record.origin(), record.index(), e));
             }
           }
 
@@ -198,9 +196,7 @@ public final class LogReader {
                   event.detach();
                   events.add(event);
                 } catch (EventParseException e) {
-                  problems.add(
-                      new ReadProblem(
-                          block.origin(), block.index(i), ReadProblem.Kind.RECORD, e.getMessage()));
+                  problems.add(ReadProblem.malformed(block.origin(), block.index(i), e));
                 }
               }
             } finally {

@@ -1,5 +1,7 @@
 package io.vigil.ingest;
 
+import io.vigil.event.EventParseException;
+
 /**
  * Something in the input that could not be read as events. Reading goes on after every problem.
  *
@@ -18,6 +20,11 @@ public record ReadProblem(String origin, long index, Kind kind, String message) 
     INPUT,
     /** An input was not recognised as a log format and was skipped on purpose. */
     SKIPPED
+  }
+
+  /** A record the parser refused: skipped, with the parser's reason. */
+  public static ReadProblem malformed(String origin, long index, EventParseException e) {
+    return new ReadProblem(origin, index, Kind.RECORD, e.getMessage());
   }
 
   @Override
