@@ -26,10 +26,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -131,8 +134,8 @@ final class Pipeline implements AutoCloseable {
     return committed;
   }
 
-  private record Done(
-      List<StoredEvent> events, List<Alert> alerts, List<Keyed> dead, int detections) {}
+  /** What a worker did with a chunk: events stored (added, not committed), alerts, dead letters. */
+  private record Done(int stored, List<Alert> alerts, List<Keyed> dead, int detections) {}
 
   /** A dead letter and the spool sequence it came from. */
   private record Keyed(long sequence, DeadLetter letter) {}
@@ -177,42 +180,133 @@ final class Pipeline implements AutoCloseable {
     return lastError;
   }
 
+  /**
+   * One run from the checkpoint: a feeder thread reads the spool and hands chunks to the workers
+   * (at most {@link #MAX_CHUNKS_IN_FLIGHT} per worker thread at a time), and this thread harvests
+   * the chunks in spool order and commits. Workers never wait for each other or for a commit: the
+   * store takes adds while it commits, and a commit covers the chunks harvested before it started
+   * (events added later that a commit happens to include are replaced, not duplicated, by a
+   * replay).
+   */
   private void runFromCheckpoint() throws Exception {
     pendingDead.clear();
     recallDeadLettersPastTheCheckpoint();
-    long pending = committed;
+    Feeder feeder = new Feeder(spool.reader(committed), settings.threads() * MAX_CHUNKS_IN_FLIGHT);
+    long harvested = committed;
     long lastCommit = System.nanoTime();
     long commitNanos = settings.commitInterval().toNanos();
-    try (Spool.Reader reader = spool.reader(committed)) {
+    Thread feederThread =
+        Thread.ofPlatform().name("vigil-pipeline-reader").daemon().start(feeder::run);
+    try {
       while (running) {
-        if (paused) {
-          idle = true;
-          Thread.sleep(20);
-          continue;
+        Chunk chunk = feeder.inFlight.poll(20, TimeUnit.MILLISECONDS);
+        if (chunk != null) {
+          harvest(chunk);
+          feeder.permits.release();
+          harvested = chunk.last();
+        } else if (feeder.failure != null) {
+          throw feeder.failure;
         }
-        idle = false;
-        List<Spool.Entry> batch;
-        try {
-          batch = reader.poll(settings.batchRecords(), 16L << 20, Duration.ofMillis(100));
-        } catch (Spool.CorruptRecordException e) {
-          metrics.spoolCorruptions.increment();
-          System.err.println("vigil: " + e.getMessage());
-          continue;
-        }
-        if (!batch.isEmpty()) {
-          process(batch);
-          pending = batch.getLast().sequence();
-        }
-        if (pending > committed
-            && (batch.isEmpty()
+        idle = feeder.paused && feeder.inFlight.isEmpty();
+        if (harvested > committed
+            && ((feeder.caughtUp && feeder.inFlight.isEmpty())
                 || System.nanoTime() - lastCommit >= commitNanos
                 || pendingDead.size() >= MAX_PENDING_DEAD_LETTERS)) {
-          commit(pending);
+          commit(harvested);
           lastCommit = System.nanoTime();
         }
       }
-      if (pending > committed) {
-        commit(pending);
+      // closing: finish what was handed out, then commit it
+      feeder.stop();
+      feederThread.join();
+      for (Chunk chunk; (chunk = feeder.inFlight.poll()) != null; ) {
+        harvest(chunk);
+        harvested = chunk.last();
+      }
+      if (harvested > committed) {
+        commit(harvested);
+      }
+    } finally {
+      feeder.stop();
+      feederThread.join();
+      // after a failure: let the workers finish what they hold before the replay starts
+      for (Chunk chunk : feeder.inFlight) {
+        try {
+          chunk.done().join();
+        } catch (RuntimeException ignored) {
+          // the first failure is the one reported
+        }
+      }
+      feeder.reader.close();
+    }
+  }
+
+  /** Chunks handed to the workers per worker thread and not yet harvested. */
+  static final int MAX_CHUNKS_IN_FLIGHT = 4;
+
+  /** Most records in one chunk handed to a worker. */
+  static final int MAX_CHUNK_RECORDS = 512;
+
+  /** A part of the spool handed to a worker: its last sequence and the worker's result. */
+  private record Chunk(long last, CompletableFuture<Done> done) {}
+
+  /** Reads the spool on its own thread and hands chunks to the workers in spool order. */
+  private final class Feeder {
+    final Spool.Reader reader;
+    final Semaphore permits;
+    final LinkedBlockingQueue<Chunk> inFlight = new LinkedBlockingQueue<>();
+    volatile boolean stopped;
+    volatile boolean caughtUp;
+    volatile boolean paused;
+    volatile Exception failure;
+
+    Feeder(Spool.Reader reader, int maxInFlight) {
+      this.reader = reader;
+      this.permits = new Semaphore(maxInFlight);
+    }
+
+    void stop() {
+      stopped = true;
+    }
+
+    void run() {
+      try {
+        while (!stopped) {
+          if (Pipeline.this.paused) {
+            paused = true;
+            Thread.sleep(20);
+            continue;
+          }
+          paused = false;
+          List<Spool.Entry> batch;
+          try {
+            batch = reader.poll(settings.batchRecords(), 16L << 20, Duration.ofMillis(100));
+          } catch (Spool.CorruptRecordException e) {
+            metrics.spoolCorruptions.increment();
+            System.err.println("vigil: " + e.getMessage());
+            continue;
+          }
+          caughtUp = batch.isEmpty();
+          int chunkSize =
+              Math.max(
+                  64, Math.min(MAX_CHUNK_RECORDS, batch.size() / Math.max(1, settings.threads())));
+          for (int from = 0; from < batch.size(); from += chunkSize) {
+            List<Spool.Entry> part = batch.subList(from, Math.min(batch.size(), from + chunkSize));
+            while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+              if (stopped) {
+                return;
+              }
+            }
+            inFlight.add(
+                new Chunk(
+                    part.getLast().sequence(),
+                    CompletableFuture.supplyAsync(() -> detect(part), workers)));
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception | Error e) {
+        failure = e instanceof Exception ex ? ex : new IllegalStateException(e);
       }
     }
   }
@@ -294,38 +388,26 @@ final class Pipeline implements AutoCloseable {
         + raw.substring(0, Math.min(raw.length(), 4096));
   }
 
-  private void process(List<Spool.Entry> batch) throws Exception {
-    int threads = settings.threads();
-    int chunk = Math.max(64, (batch.size() + threads - 1) / threads);
-    List<Future<Done>> parts = new ArrayList<>();
-    for (int from = 0; from < batch.size(); from += chunk) {
-      List<Spool.Entry> part = batch.subList(from, Math.min(batch.size(), from + chunk));
-      parts.add(workers.submit(() -> detect(part)));
+  /** Takes a chunk's results in spool order: alerts inserted, dead letters held for the commit. */
+  private void harvest(Chunk chunk) throws Exception {
+    Done d;
+    try {
+      d = chunk.done().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
     }
-    List<StoredEvent> events = new ArrayList<>(batch.size());
-    List<Alert> alerts = new ArrayList<>();
-    for (Future<Done> f : parts) {
-      Done d;
-      try {
-        d = f.get();
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+    for (Keyed k : d.dead()) {
+      if (k.sequence() <= replayUpTo && storedBeforeCrash.contains(key(k.letter()))) {
+        continue; // stored before the crash
       }
-      events.addAll(d.events()); // already added to the store by the worker
-      alerts.addAll(d.alerts());
-      for (Keyed k : d.dead()) {
-        if (k.sequence() <= replayUpTo && storedBeforeCrash.contains(key(k.letter()))) {
-          continue; // stored before the crash
-        }
-        pendingDead.add(k.letter());
-      }
-      metrics.parseErrors.add(d.dead().size());
-      metrics.detections.add(d.detections());
+      pendingDead.add(k.letter());
     }
-    if (!alerts.isEmpty()) {
-      metrics.alertsNew.add(db.alerts().insert(alerts));
+    metrics.parseErrors.add(d.dead().size());
+    metrics.detections.add(d.detections());
+    if (!d.alerts().isEmpty()) {
+      metrics.alertsNew.add(db.alerts().insert(d.alerts()));
     }
-    metrics.eventsStored.add(events.size());
+    metrics.eventsStored.add(d.stored());
   }
 
   /** Runs on a worker: decode, parse, match. */
@@ -400,7 +482,7 @@ final class Pipeline implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return new Done(events, alerts, dead, detections);
+    return new Done(events.size(), alerts, dead, detections);
   }
 
   @Override
