@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.vigil.event.EventParseException;
+import io.vigil.event.FieldSchema;
+import io.vigil.event.JsonEventParser;
+import io.vigil.event.JsonLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,13 +15,22 @@ import java.util.List;
 
 /**
  * Splits a bulk body (JSON lines, a JSON array, or JSON objects one after another) into one spool
- * payload per JSON object, without building trees: each object is checked by a streaming parse and
- * its bytes are copied as they came. Whatever is not a JSON object is listed with its line (or
- * element) number and the reason; the rest is accepted.
+ * payload per JSON object, without building trees: each object is checked and its bytes are copied
+ * as they came. Whatever is not a JSON object is listed with its line (or element) number and the
+ * reason; the rest is accepted.
+ *
+ * <p>A JSON line is checked by the byte scanner of the detection stage's parse ({@link
+ * JsonEventParser} with no wanted field: every value checked and skipped), with the same limits
+ * ({@link JsonLimits#DEFAULT}), so that what is accepted here also parses there; Jackson only words
+ * the reason of a refused line. Arrays and pretty-printed objects are split by Jackson.
  */
 final class BulkBody {
-  /** Nesting deeper than this is refused (the JSON parser's limit is the same). */
-  static final int MAX_DEPTH = 200;
+  /** Nesting deeper than this is refused (the detection parse's limit). */
+  static final int MAX_DEPTH = JsonLimits.DEFAULT.maxDepth();
+
+  /** Checks one JSON object as the detection stage's parse will (no field wanted). */
+  private static final JsonEventParser CHECK =
+      new JsonEventParser(FieldSchema.of(List.of()), JsonLimits.DEFAULT);
 
   private static final JsonFactory JSON =
       JsonFactory.builder()
@@ -61,7 +74,7 @@ final class BulkBody {
         e--;
       }
       if (e > s) {
-        String why = isObject(body, s, e - s);
+        String why = check(body, s, e - s);
         if (why == null) {
           out.add(Payload.encode(Payload.JSON, received, src, body, s, e - s));
         } else {
@@ -115,6 +128,25 @@ final class BulkBody {
               new String(body, 0, Math.min(length, 4096), StandardCharsets.UTF_8)));
     }
     return new Result(out, bad);
+  }
+
+  /**
+   * Null when bytes [off, off+len) are exactly one JSON object within the parse limits, else the
+   * reason.
+   */
+  static String check(byte[] b, int off, int len) {
+    try {
+      CHECK.parse(b, off, len, "", 0);
+      return null;
+    } catch (EventParseException e) {
+      String why = isObject(b, off, len);
+      if (why != null) {
+        return why;
+      }
+      // within Jackson's limits but not the parse's (nesting, fields, size): the parse says which
+      String m = e.getMessage();
+      return m.startsWith("#0: ") ? m.substring(4) : m;
+    }
   }
 
   /** Null when bytes [off, off+len) are exactly one JSON object, else the reason. */

@@ -69,4 +69,58 @@ class BulkBodyTest {
         .singleElement()
         .satisfies(x -> assertThat(x.reason()).contains("malformed JSON"));
   }
+
+  @Test
+  void check_byteScanner_agreesWithJacksonOnWhatIsOneObject() {
+    List<String> lines =
+        List.of(
+            "{}",
+            "{\"a\":\"\\u00e9\\n\\\"q\\\"\"}",
+            "{\"a\":\"caf\u00e9 \ud83d\ude00\"}",
+            "{\"a\":\"\\ud83d\\ude00\"}",
+            "{\"n\":[-0,1.5e10,-2E-3,0.25,12345678901234567890123]}",
+            "{\"t\":true,\"f\":false,\"z\":null,\"o\":{\"p\":[[],{}]}}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":+1}",
+            "{\"a\":NaN}",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{\"a\":tru}",
+            "{\"a\":\"tab\there\"}",
+            "{\"a\":\"bad \\x escape\"}",
+            "{'a':1}",
+            "{\"a\":1}}",
+            "{\"a\":1} x",
+            "[1,2]",
+            "\"str\"",
+            "{\"a\":[1,2}");
+    for (String line : lines) {
+      byte[] b = line.getBytes(StandardCharsets.UTF_8);
+      assertThat(BulkBody.check(b, 0, b.length) == null)
+          .as(line)
+          .isEqualTo(BulkBody.isObject(b, 0, b.length) == null);
+      if (BulkBody.isObject(b, 0, b.length) != null) {
+        assertThat(BulkBody.check(b, 0, b.length)).isEqualTo(BulkBody.isObject(b, 0, b.length));
+      }
+    }
+  }
+
+  @Test
+  void split_objectWithMoreFieldsThanTheParseAllows_isRefusedAtTheDoorWithTheLimitNamed() {
+    StringBuilder many = new StringBuilder("{");
+    for (int i = 0; i <= io.vigil.event.JsonLimits.DEFAULT.maxFields(); i++) {
+      many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":1");
+    }
+    many.append('}');
+    BulkBody.Result r = split(many + "\n{\"ok\":1}\n", true);
+    assertThat(texts(r)).containsExactly("{\"ok\":1}");
+    assertThat(r.rejected())
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.where()).isEqualTo("line 1");
+              assertThat(x.reason()).contains("more than").contains("json.max-fields");
+            });
+  }
 }
