@@ -219,7 +219,7 @@ final class HttpApi implements AutoCloseable {
     }
     try {
       String source = "http " + ex.getRemoteAddress().getAddress().getHostAddress();
-      byte[] body = readBody(ex);
+      Body body = readBody(ex);
       String type = ex.getRequestHeaders().getFirst("Content-Type");
       boolean ndjson =
           type != null
@@ -227,7 +227,7 @@ final class HttpApi implements AutoCloseable {
                   || type.contains("jsonlines")
                   || type.contains("x-jsonl"));
       long now = System.currentTimeMillis();
-      BulkBody.Result r = BulkBody.split(body, body.length, ndjson, source, now);
+      BulkBody.Result r = BulkBody.split(body.bytes(), body.length(), ndjson, source, now);
       List<byte[]> payloads = r.payloads();
       List<BulkBody.Rejected> rejected = new java.util.ArrayList<>(r.rejected());
       int max = spool.settings().maxRecordBytes();
@@ -277,17 +277,22 @@ final class HttpApi implements AutoCloseable {
     }
   }
 
+  /** A request body: the first {@code length} bytes of {@code bytes}. */
+  private record Body(byte[] bytes, int length) {}
+
   /** The request body, gunzipped when so encoded, at most http.max-body-bytes decompressed. */
-  private byte[] readBody(HttpExchange ex) throws IOException {
+  private Body readBody(HttpExchange ex) throws IOException {
     long limit = settings.maxBodyBytes();
     String length = ex.getRequestHeaders().getFirst("Content-Length");
+    long declared = -1;
     if (length != null) {
       try {
-        if (Long.parseLong(length.strip()) > limit) {
-          throw tooLarge(limit);
-        }
+        declared = Long.parseLong(length.strip());
       } catch (NumberFormatException e) {
         throw new BadRequest(400, "Content-Length is not a number");
+      }
+      if (declared > limit) {
+        throw tooLarge(limit);
       }
     }
     InputStream in = ex.getRequestBody();
@@ -298,8 +303,11 @@ final class HttpApi implements AutoCloseable {
             415, "Content-Encoding " + encoding + " is not supported; send gzip or plain bodies");
       }
       in = new GZIPInputStream(in, 1 << 16);
+      declared = -1; // the decompressed size is unknown
     }
-    byte[] buf = new byte[(int) Math.min(limit + 1, 1 << 20)];
+    // a plain body of a declared length is read into an array of that size (no growing copies);
+    // one more byte tells a body longer than declared
+    byte[] buf = new byte[(int) Math.min(limit + 1, declared >= 0 ? declared + 1 : 1 << 20)];
     int n = 0;
     try {
       while (true) {
@@ -321,7 +329,7 @@ final class HttpApi implements AutoCloseable {
     } catch (java.util.zip.ZipException | java.io.EOFException e) {
       throw new BadRequest(400, "the gzip body is damaged: " + e.getMessage());
     }
-    return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    return new Body(buf, n);
   }
 
   private static BadRequest tooLarge(long limit) {

@@ -19,6 +19,17 @@ final class Metrics {
   final LongAdder detectionFailures = new LongAdder();
   final Map<Integer, LongAdder> httpRequests = new ConcurrentHashMap<>();
 
+  /** Wall time of the detection workers decoding, parsing and matching (nanoseconds). */
+  final LongAdder detectNanos = new LongAdder();
+
+  /** Wall time of the detection workers adding events to the store, waits included. */
+  final LongAdder storeAddNanos = new LongAdder();
+
+  /** Wall time of the commit points (store commit, dead letters, spool checkpoint). */
+  final LongAdder commitNanos = new LongAdder();
+
+  final LongAdder commits = new LongAdder();
+
   void in(String input, long n) {
     eventsIn.computeIfAbsent(input, k -> new LongAdder()).add(n);
   }
@@ -86,6 +97,18 @@ final class Metrics {
         "vigil_spool_corrupt_records_total",
         "Damaged spool records found by the detection stage.",
         spoolCorruptions.sum());
+    help(
+        sb,
+        "vigil_pipeline_seconds_total",
+        "counter",
+        "Wall time of the detection stage per step: detect (decode, parse, match, on the workers),"
+            + " store_add (adding to the event store, on the workers, waits included), commit (the"
+            + " commit points, on the pipeline thread).");
+    seconds(sb, "vigil_pipeline_seconds_total{step=\"detect\"}", detectNanos.sum());
+    seconds(sb, "vigil_pipeline_seconds_total{step=\"store_add\"}", storeAddNanos.sum());
+    seconds(sb, "vigil_pipeline_seconds_total{step=\"commit\"}", commitNanos.sum());
+    counter(
+        sb, "vigil_pipeline_commits_total", "Commit points of the detection stage.", commits.sum());
     gauge(
         sb,
         "vigil_spool_lag_records",
@@ -118,6 +141,11 @@ final class Metrics {
   private static void counter(StringBuilder sb, String name, String help, long v) {
     help(sb, name, "counter", help);
     sb.append(name).append(' ').append(v).append('\n');
+  }
+
+  private static void seconds(StringBuilder sb, String series, long nanos) {
+    sb.append(series).append(' ').append(String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e9));
+    sb.append('\n');
   }
 
   private static void gauge(StringBuilder sb, String name, String help, long v) {

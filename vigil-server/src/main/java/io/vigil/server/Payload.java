@@ -14,9 +14,50 @@ final class Payload {
 
   private Payload() {}
 
-  /** A decoded payload; the text is at {@code [textOffset, bytes.length)} of {@code bytes}. */
-  record Decoded(
-      byte kind, long receivedMillis, String source, String text, byte[] bytes, int textOffset) {}
+  /**
+   * A decoded payload; the text is at {@code [textOffset, bytes.length)} of {@code bytes}, decoded
+   * to a String only when {@link #text()} is called.
+   */
+  record Decoded(byte kind, long receivedMillis, String source, byte[] bytes, int textOffset) {
+    /** The text, decoded from the bytes (a new String per call). */
+    String text() {
+      return new String(bytes, textOffset, bytes.length - textOffset, StandardCharsets.UTF_8);
+    }
+
+    int textLength() {
+      return bytes.length - textOffset;
+    }
+  }
+
+  /**
+   * Decodes payloads, sharing the source String between consecutive payloads from the same source
+   * (one per connection and body). One instance per thread.
+   */
+  static final class Decoder {
+    private byte[] lastSourceBytes = new byte[0];
+    private String lastSource = "";
+
+    Decoded decode(byte[] p) {
+      int srcLen = ((p[9] & 0xFF) << 8) | (p[10] & 0xFF);
+      String source;
+      if (java.util.Arrays.equals(p, 11, 11 + srcLen, lastSourceBytes, 0, lastSourceBytes.length)) {
+        source = lastSource;
+      } else {
+        source = new String(p, 11, srcLen, StandardCharsets.UTF_8);
+        lastSourceBytes = java.util.Arrays.copyOfRange(p, 11, 11 + srcLen);
+        lastSource = source;
+      }
+      return new Decoded(p[0], received(p), source, p, 11 + srcLen);
+    }
+  }
+
+  private static long received(byte[] p) {
+    long v = 0;
+    for (int i = 1; i < 9; i++) {
+      v = (v << 8) | (p[i] & 0xFF);
+    }
+    return v;
+  }
 
   static byte[] encode(
       byte kind, long receivedMillis, byte[] source, byte[] text, int off, int len) {
@@ -33,12 +74,6 @@ final class Payload {
   }
 
   static Decoded decode(byte[] p) {
-    ByteBuffer b = ByteBuffer.wrap(p);
-    byte kind = b.get();
-    long received = b.getLong();
-    int srcLen = b.getShort() & 0xFFFF;
-    String source = new String(p, 11, srcLen, StandardCharsets.UTF_8);
-    String text = new String(p, 11 + srcLen, p.length - 11 - srcLen, StandardCharsets.UTF_8);
-    return new Decoded(kind, received, source, text, p, 11 + srcLen);
+    return new Decoder().decode(p);
   }
 }

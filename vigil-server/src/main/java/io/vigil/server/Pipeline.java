@@ -313,6 +313,16 @@ final class Pipeline implements AutoCloseable {
 
   /** The commit point: events durable, then dead letters written, then the checkpoint moved. */
   private void commit(long upTo) throws IOException {
+    long t0 = System.nanoTime();
+    try {
+      commitOnce(upTo);
+    } finally {
+      metrics.commitNanos.add(System.nanoTime() - t0);
+      metrics.commits.increment();
+    }
+  }
+
+  private void commitOnce(long upTo) throws IOException {
     store.commit();
     if (!pendingDead.isEmpty()) {
       writeMark(upTo);
@@ -416,8 +426,10 @@ final class Pipeline implements AutoCloseable {
     List<Alert> alerts = new ArrayList<>();
     List<Keyed> dead = new ArrayList<>();
     int detections = 0;
+    long t0 = System.nanoTime();
+    Payload.Decoder decoder = new Payload.Decoder();
     for (Spool.Entry entry : part) {
-      Payload.Decoded p = Payload.decode(entry.payload());
+      Payload.Decoded p = decoder.decode(entry.payload());
       Instant received = Instant.ofEpochMilli(p.receivedMillis());
       String json;
       Event event;
@@ -427,14 +439,10 @@ final class Pipeline implements AutoCloseable {
           json = EventFields.syslogJson(p.text(), received, peer);
           event = parser.parse(json, p.source(), entry.sequence());
         } else {
-          json = p.text();
           event =
-              parser.parse(
-                  p.bytes(),
-                  p.textOffset(),
-                  p.bytes().length - p.textOffset(),
-                  p.source(),
-                  entry.sequence());
+              parser.parse(p.bytes(), p.textOffset(), p.textLength(), p.source(), entry.sequence());
+          // decoded once, shared with the rules that read the raw text (keywords)
+          json = event.raw();
         }
       } catch (EventParseException e) {
         dead.add(
@@ -455,7 +463,7 @@ final class Pipeline implements AutoCloseable {
                     received,
                     p.source(),
                     "the detection engine failed on this event (" + e + "); it is stored unmatched",
-                    p.text())));
+                    json)));
       }
       if (!found.isEmpty()) {
         detections += found.size();
@@ -476,12 +484,15 @@ final class Pipeline implements AutoCloseable {
       }
       events.add(new StoredEvent(entry.sequence(), time, json));
     }
+    long t1 = System.nanoTime();
+    metrics.detectNanos.add(t1 - t0);
     // indexing is the costliest step: each worker adds its own part (the store is thread-safe)
     try {
       store.add(events);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+    metrics.storeAddNanos.add(System.nanoTime() - t1);
     return new Done(events.size(), alerts, dead, detections);
   }
 

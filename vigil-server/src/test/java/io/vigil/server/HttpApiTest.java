@@ -214,7 +214,10 @@ class HttpApiTest {
         .contains("vigil_events_in_total{input=\"http\"} 6")
         .contains("vigil_detections_total 3")
         .contains("vigil_spool_lag_records")
-        .contains("vigil_http_requests_total{status=\"200\"}");
+        .contains("vigil_http_requests_total{status=\"200\"}")
+        .contains("vigil_pipeline_seconds_total{step=\"detect\"} ")
+        .contains("vigil_pipeline_seconds_total{step=\"store_add\"} ")
+        .containsPattern("(?m)^vigil_pipeline_commits_total [1-9]");
   }
 
   @Test

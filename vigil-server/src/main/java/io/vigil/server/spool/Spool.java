@@ -288,11 +288,12 @@ public final class Spool implements AutoCloseable {
         }
         ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.BIG_ENDIAN);
         CRC32C crc = new CRC32C();
+        byte[] seqBytes = new byte[8];
         for (int k = from; k < i; k++) {
           byte[] p = payloads.get(k);
           seq++;
           crc.reset();
-          crc.update(longBytes(seq));
+          crc.update(putLong(seqBytes, seq));
           crc.update(p);
           buf.putInt(p.length).putInt((int) crc.getValue()).putLong(seq).put(p);
         }
@@ -558,8 +559,13 @@ public final class Spool implements AutoCloseable {
     }
   }
 
-  static byte[] longBytes(long v) {
-    return ByteBuffer.allocate(8).putLong(v).array();
+  /** Writes {@code v} big-endian into {@code b[0..8)} and returns {@code b}. */
+  static byte[] putLong(byte[] b, long v) {
+    for (int i = 7; i >= 0; i--) {
+      b[i] = (byte) v;
+      v >>>= 8;
+    }
+    return b;
   }
 
   /**
@@ -704,6 +710,8 @@ public final class Spool implements AutoCloseable {
     private final int maxRecord;
     private ByteBuffer buf = ByteBuffer.allocate(1 << 20);
     private long bufStart = -1;
+    private final CRC32C crc = new CRC32C();
+    private final byte[] seqBytes = new byte[8];
 
     RecordInput(FileChannel ch, int maxRecord) {
       this.ch = ch;
@@ -732,10 +740,10 @@ public final class Spool implements AutoCloseable {
       at = (int) (offset - bufStart);
       byte[] payload = new byte[length];
       buf.get(at + HEADER, payload);
-      CRC32C c = new CRC32C();
-      c.update(longBytes(seq));
-      c.update(payload);
-      if ((int) c.getValue() != crc || (expected >= 0 && seq != expected)) {
+      this.crc.reset();
+      this.crc.update(putLong(seqBytes, seq));
+      this.crc.update(payload);
+      if ((int) this.crc.getValue() != crc || (expected >= 0 && seq != expected)) {
         return new Result(null, 0, true);
       }
       return new Result(new Entry(seq, payload), offset + HEADER + length, false);
