@@ -2,18 +2,15 @@ package io.vigil.store;
 
 import java.io.IOException;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
-import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SimpleCollector;
 
-/** Collectors over doc values: time range, time histogram, value counts. */
+/** Collectors over the time doc values: time range, time histogram. */
 final class Aggregations {
   private Aggregations() {}
 
@@ -52,26 +49,6 @@ final class Aggregations {
           for (int i = 0; i < n; i++) {
             r[i] += c.counts[i];
           }
-        }
-        return r;
-      }
-    };
-  }
-
-  /** How many matches have each value of {@code field}. */
-  static CollectorManager<Terms, Map<String, Long>> terms(String field) {
-    return new CollectorManager<>() {
-      @Override
-      public Terms newCollector() {
-        return new Terms(field);
-      }
-
-      @Override
-      public Map<String, Long> reduce(Collection<Terms> collectors) {
-        Map<String, Long> r = new HashMap<>();
-        for (Terms c : collectors) {
-          c.flush();
-          c.counts.forEach((k, v) -> r.merge(k, v, Long::sum));
         }
         return r;
       }
@@ -132,58 +109,5 @@ final class Aggregations {
         }
       }
     }
-  }
-
-  static final class Terms extends SimpleCollector {
-    final String field;
-    final Map<String, Long> counts = new HashMap<>();
-    SortedSetDocValues values;
-    long[] ordCounts;
-
-    Terms(String field) {
-      this.field = field;
-    }
-
-    @Override
-    protected void doSetNextReader(LeafReaderContext context) throws IOException {
-      flush();
-      values = DocValues.getSortedSet(context.reader(), field);
-      long n = values.getValueCount();
-      ordCounts = n > 0 && n < Integer.MAX_VALUE ? new long[(int) n] : null;
-    }
-
-    /** Adds the counts of the current segment to the map. */
-    void flush() {
-      if (ordCounts == null) {
-        return;
-      }
-      try {
-        for (int ord = 0; ord < ordCounts.length; ord++) {
-          if (ordCounts[ord] > 0) {
-            counts.merge(values.lookupOrd(ord).utf8ToString(), ordCounts[ord], Long::sum);
-          }
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      ordCounts = null;
-    }
-
-    @Override
-    public void collect(int doc) throws IOException {
-      if (ordCounts != null && values.advanceExact(doc)) {
-        for (int i = 0; i < values.docValueCount(); i++) {
-          ordCounts[(int) values.nextOrd()]++;
-        }
-      }
-    }
-
-    @Override
-    public ScoreMode scoreMode() {
-      return ScoreMode.COMPLETE_NO_SCORES;
-    }
-
-    @Override
-    public void setScorer(Scorable scorer) {}
   }
 }

@@ -3,7 +3,10 @@ package io.vigil.store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
@@ -15,6 +18,12 @@ import org.apache.lucene.store.LockObtainFailedException;
 /**
  * One UTC day of events: its Lucene directory, a writer opened on the first add, and the reader
  * searches use (reference counted, swapped on commit).
+ *
+ * <p>Adds are idempotent without an id term per event: each commit records in its commit data the
+ * day's <em>mark</em> (every event of this day with an id up to it is stored: the caller's {@code
+ * upTo} of {@link EventStore#commit(long)}) and the ranges of the ids above the mark that are
+ * stored. An add of an id at or below the mark, or in those ranges, is skipped. After a crash the
+ * last commit's mark and ranges describe exactly what that commit holds.
  */
 final class Day {
   /**
@@ -31,18 +40,40 @@ final class Day {
   /** Commit user data key naming the layout of a day's documents. */
   static final String FORMAT_KEY = "vigil.store.format";
 
+  /** Commit user data key: the day's mark (see the class comment). */
+  static final String MARK_KEY = "vigil.store.mark";
+
+  /** Commit user data key: the ranges of stored ids above the mark. */
+  static final String IDS_KEY = "vigil.store.ids";
+
   /**
-   * Layout of the documents (2: one full-text field without norms, one point per number). Days
-   * written with another layout are refused on open, naming the directory.
+   * Layout of the documents (3: ids stored only, with commit marks; documents-only full text; no
+   * doc values per value). Days written with another layout are refused on open, naming the
+   * directory.
    */
-  static final String FORMAT = "2";
+  static final String FORMAT = "3";
 
   final LocalDate date;
   final Path path;
   private final FSDirectory directory;
-  private IndexWriter writer;
+  private volatile IndexWriter writer;
   private DirectoryReader reader;
   long lastAdd;
+
+  /** Adds hold it shared; a commit holds it exclusively, so its commit data matches its adds. */
+  private final ReentrantReadWriteLock addLock = new ReentrantReadWriteLock();
+
+  /** Every id of this day up to it is stored (as of the last commit). */
+  private long mark = Long.MIN_VALUE;
+
+  /** Ids above the mark that are stored or being added (guarded by itself). */
+  private IdRanges ids = new IdRanges();
+
+  /** The last commit's mark and ranges, to start again from after a writer failed. */
+  private long committedMark = Long.MIN_VALUE;
+
+  private String committedIds = "";
+  private volatile boolean dirty;
 
   private Day(LocalDate date, Path path, FSDirectory directory) {
     this.date = date;
@@ -68,8 +99,9 @@ final class Day {
               + "); move that directory out of the store to start without it",
           e);
     }
-    String format =
-        day.reader == null ? FORMAT : day.reader.getIndexCommit().getUserData().get(FORMAT_KEY);
+    Map<String, String> data =
+        day.reader == null ? Map.of() : day.reader.getIndexCommit().getUserData();
+    String format = day.reader == null ? FORMAT : data.get(FORMAT_KEY);
     if (!FORMAT.equals(format)) {
       day.reader.close();
       directory.close();
@@ -82,20 +114,49 @@ final class Day {
               + FORMAT
               + "); move that directory out of the store (or delete it) to start without it");
     }
+    try {
+      String m = data.get(MARK_KEY);
+      day.committedMark = m == null ? Long.MIN_VALUE : Long.parseLong(m);
+      day.committedIds = data.getOrDefault(IDS_KEY, "");
+      day.mark = day.committedMark;
+      day.ids = IdRanges.decode(day.committedIds);
+    } catch (RuntimeException e) {
+      if (day.reader != null) {
+        day.reader.close();
+      }
+      directory.close();
+      throw new IOException(
+          "event store day "
+              + path
+              + " has unreadable id marks in its commit data ("
+              + e
+              + "); move that directory out of the store to start without it",
+          e);
+    }
     return day;
   }
 
+  /** Whether the day has a writer that is open. */
   synchronized boolean hasWriter() {
-    return writer != null;
+    return writer != null && writer.isOpen();
   }
 
-  /** The day's writer, opened on first use. */
+  /** The day's writer, opened on first use (again after a writer failed). */
   synchronized IndexWriter writer() throws IOException {
+    if (writer != null && !writer.isOpen()) {
+      // The writer failed (its uncommitted adds are gone): start again from the last commit.
+      writer = null;
+      synchronized (this.ids) {
+        mark = committedMark;
+        ids = IdRanges.decode(committedIds);
+      }
+    }
     if (writer == null) {
       IndexWriterConfig config = new IndexWriterConfig(StoreQueryParser.ANALYZER);
       config.setRAMBufferSizeMB(WRITER_BUFFER_MB);
       config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-      config.setCommitOnClose(true);
+      // Commits only through commit(): its commit data must describe the ids it holds.
+      config.setCommitOnClose(false);
       // Separate files: building a compound file copies every flushed or merged segment once more.
       config.setUseCompoundFile(false);
       TieredMergePolicy merges = new TieredMergePolicy();
@@ -104,7 +165,6 @@ final class Day {
       config.setMergePolicy(merges);
       try {
         writer = new IndexWriter(directory, config);
-        writer.setLiveCommitData(Map.of(FORMAT_KEY, FORMAT).entrySet());
       } catch (LockObtainFailedException e) {
         throw new IOException(
             "event store day "
@@ -117,12 +177,83 @@ final class Day {
     return writer;
   }
 
-  /** Commits the writer (if any) and makes the commit visible to new searches. */
-  synchronized void commit() throws IOException {
+  /**
+   * Adds the events whose ids this day does not hold yet (to the writer {@link #writer} opened);
+   * returns how many were added.
+   */
+  int add(List<StoredEvent> events) throws IOException {
+    addLock.readLock().lock();
+    try {
+      IndexWriter w = writer;
+      if (w == null) {
+        throw new IllegalStateException("event store day " + path + " has no writer");
+      }
+      List<StoredEvent> fresh = new ArrayList<>(events.size());
+      IdRanges held = ids;
+      synchronized (held) {
+        for (StoredEvent e : events) {
+          long id = e.id();
+          if (id > mark && !held.contains(id)) {
+            held.add(id);
+            fresh.add(e);
+          }
+        }
+      }
+      int done = 0;
+      try {
+        for (StoredEvent e : fresh) {
+          w.addDocument(EventDocuments.toDocument(e));
+          done++;
+          dirty = true;
+        }
+      } finally {
+        if (done < fresh.size()) {
+          synchronized (held) {
+            for (int i = done; i < fresh.size(); i++) {
+              held.remove(fresh.get(i).id());
+            }
+          }
+        }
+      }
+      return done;
+    } finally {
+      addLock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Commits the writer (if it added anything since the last commit) with the mark raised to {@code
+   * upTo} (Long.MIN_VALUE: not raised), and makes the commit visible to new searches.
+   */
+  synchronized void commit(long upTo) throws IOException {
     if (writer == null) {
       return;
     }
-    writer.commit();
+    addLock.writeLock().lock();
+    try {
+      if (dirty) {
+        long newMark = Math.max(mark, upTo);
+        IdRanges above;
+        synchronized (ids) {
+          above = ids.copy();
+        }
+        above.removeUpTo(newMark);
+        String encoded = above.encode();
+        writer.setLiveCommitData(
+            Map.of(FORMAT_KEY, FORMAT, MARK_KEY, Long.toString(newMark), IDS_KEY, encoded)
+                .entrySet());
+        writer.commit();
+        dirty = false;
+        synchronized (ids) {
+          mark = newMark;
+          ids = above;
+        }
+        committedMark = newMark;
+        committedIds = encoded;
+      }
+    } finally {
+      addLock.writeLock().unlock();
+    }
     DirectoryReader fresh =
         reader == null
             ? DirectoryReader.open(writer)
@@ -141,7 +272,7 @@ final class Day {
     if (writer == null) {
       return;
     }
-    commit();
+    commit(Long.MIN_VALUE);
     writer.close();
     writer = null;
     DirectoryReader fresh;
@@ -166,11 +297,12 @@ final class Day {
     return reader;
   }
 
-  /** Closes the writer without committing more, and the reader. */
+  /** Closes the writer (committing first, or dropping what was not committed) and the reader. */
   synchronized void close(boolean commitFirst) throws IOException {
     try {
       if (writer != null) {
-        if (commitFirst) {
+        if (commitFirst && writer.isOpen()) {
+          commit(Long.MIN_VALUE);
           writer.close();
         } else {
           writer.rollback();

@@ -1,10 +1,5 @@
 package io.vigil.store;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.document.Document;
@@ -13,17 +8,16 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexOptions;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * Turns a {@link StoredEvent} into a Lucene document: every JSON value under its dotted path as a
- * lowercased keyword (exact and wildcard matching, case-insensitive), with its original text as doc
- * values (for {@code top}), numbers also as one point each (ranges), and the words of all values in
- * one full-text field {@link #ALL} (tokenized by {@link WordStream}, not by an analyzer).
+ * lowercased keyword (exact and wildcard matching, case-insensitive, and {@code top} from the
+ * postings), numbers also as one point each (ranges), and the words of all values in one
+ * documents-only full-text field {@link #ALL} (tokenized by {@link WordStream}, not by an
+ * analyzer). The JSON is flattened by {@link JsonFlattener}; the event's id is stored, not indexed
+ * (idempotent adds are the {@link Day}'s id marks).
  */
 final class EventDocuments {
   /** Internal field names start with "vigil#", which JSON paths written in a query cannot reach. */
@@ -50,7 +44,7 @@ final class EventDocuments {
    */
   static final int MAX_KEYWORD_CHARS = 8_191;
 
-  /** Values longer than this are cut in {@code top} results (doc values). */
+  /** Values longer than this are cut in {@code top} results. */
   static final int MAX_TOP_VALUE_CHARS = 512;
 
   /** Full-text limit: only the first 32,768 characters of a value are tokenized. */
@@ -72,21 +66,24 @@ final class EventDocuments {
     KEYWORD.freeze();
   }
 
-  private static final JsonFactory JSON =
-      JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-          .build();
-
   private EventDocuments() {}
 
   /**
-   * The full-text field's type: words with positions (phrases), no norms (results are sorted by
-   * time, never scored).
+   * The word stream of each indexing thread, reused from event to event (a document is added before
+   * the thread builds the next one).
+   */
+  private static final ThreadLocal<WordStream> WORD_STREAMS =
+      ThreadLocal.withInitial(WordStream::new);
+
+  /**
+   * The full-text field's type: documents only (no frequencies, positions or norms): results are
+   * sorted by time, never scored, and phrases are checked on the stored event ({@link
+   * PhraseCheckQuery}).
    */
   private static final FieldType WORDS = new FieldType();
 
   static {
-    WORDS.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
+    WORDS.setIndexOptions(IndexOptions.DOCS);
     WORDS.setOmitNorms(true);
     WORDS.setTokenized(true);
     WORDS.setStored(false);
@@ -96,8 +93,6 @@ final class EventDocuments {
   /** The document of one event. */
   static Document toDocument(StoredEvent event) {
     Document doc = new Document();
-    String id = Long.toString(event.id());
-    doc.add(new StringField(ID, id, Field.Store.NO));
     doc.add(new StoredField(ID, event.id()));
     long millis = event.time().toEpochMilli();
     doc.add(new LongPoint(TIME, millis));
@@ -105,13 +100,19 @@ final class EventDocuments {
     doc.add(new StoredField(TIME, millis));
     doc.add(new StoredField(SOURCE, event.json()));
     List<Field> fields = new ArrayList<>();
-    WordStream words = new WordStream();
+    WordStream parsed = WORD_STREAMS.get();
+    parsed.clear();
+    WordStream words = parsed;
+    int[] count = {0};
     try {
-      flatten(event.json(), fields, words);
-    } catch (IOException | RuntimeException notJson) {
+      JsonFlattener.flatten(
+          event.json(),
+          MAX_DEPTH,
+          (path, value, number) -> addValue(fields, parsed, path, value, number, count));
+    } catch (JsonFlattener.NotJsonException notJson) {
       // Not a JSON object (or too deep): keep the text searchable, never lose the event.
       fields.clear();
-      words = new WordStream();
+      words.clear();
       words.add(clip(event.json(), MAX_TEXT_CHARS));
     }
     for (Field f : fields) {
@@ -123,46 +124,50 @@ final class EventDocuments {
     return doc;
   }
 
-  private static void flatten(String json, List<Field> out, WordStream words) throws IOException {
-    try (JsonParser p = JSON.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IOException("not a JSON object");
-      }
-      StringBuilder path = new StringBuilder();
-      int[] lengths = new int[MAX_DEPTH + 2];
-      int depth = 0; // object depth below the root
-      int[] count = {0};
-      JsonToken t;
-      while ((t = p.nextToken()) != null) {
-        switch (t) {
-          case FIELD_NAME -> {
-            path.setLength(lengths[depth]);
-            if (depth > 0) {
-              path.append('.');
+  /**
+   * Gives each text the full-text field tokenized for a stored event, in order: its values (cut at
+   * {@link #MAX_TEXT_CHARS}), or the whole text when it is not a JSON object.
+   */
+  static void forEachText(String json, java.util.function.Consumer<String> text) {
+    List<String> values = new ArrayList<>();
+    try {
+      JsonFlattener.flatten(
+          json,
+          MAX_DEPTH,
+          (path, value, number) -> {
+            if (!value.isEmpty()) {
+              values.add(clip(value, MAX_TEXT_CHARS));
             }
-            path.append(p.currentName());
-          }
-          case START_OBJECT -> {
-            depth++;
-            lengths[depth] = path.length();
-          }
-          case END_OBJECT -> {
-            if (depth == 0) {
-              return;
-            }
-            depth--;
-            path.setLength(lengths[depth + 1]);
-          }
-          case START_ARRAY, END_ARRAY -> {}
-          case VALUE_STRING -> addValue(out, words, path.toString(), p.getText(), false, count);
-          case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
-              addValue(out, words, path.toString(), p.getText(), true, count);
-          case VALUE_TRUE, VALUE_FALSE ->
-              addValue(out, words, path.toString(), p.getText(), false, count);
-          default -> {}
-        }
-      }
+          });
+    } catch (JsonFlattener.NotJsonException notJson) {
+      values.clear();
+      values.add(clip(json, MAX_TEXT_CHARS));
     }
+    values.forEach(text);
+  }
+
+  /**
+   * The first value of {@code path} in a stored event whose keyword is {@code keyword}, cut at
+   * {@link #MAX_TOP_VALUE_CHARS} characters; null when there is none.
+   */
+  static String originalValue(String json, String path, String keyword) {
+    String[] found = {null};
+    try {
+      JsonFlattener.flatten(
+          json,
+          MAX_DEPTH,
+          (p, value, number) -> {
+            if (found[0] == null
+                && p.equals(path)
+                && !value.isEmpty()
+                && lower(clip(value, MAX_KEYWORD_CHARS)).equals(keyword)) {
+              found[0] = clip(value, MAX_TOP_VALUE_CHARS);
+            }
+          });
+    } catch (JsonFlattener.NotJsonException notJson) {
+      return null;
+    }
+    return found[0];
   }
 
   private static void addValue(
@@ -181,7 +186,6 @@ final class EventDocuments {
     }
     String keyword = lower(clip(value, MAX_KEYWORD_CHARS));
     out.add(new Field(path, keyword, KEYWORD));
-    out.add(new SortedSetDocValuesField(path, new BytesRef(clip(value, MAX_TOP_VALUE_CHARS))));
     Long asLong = parseLong(value);
     if (asLong != null) {
       // One point per number: beyond 2^53 a double would round, so such integers go to the long
@@ -255,19 +259,40 @@ final class EventDocuments {
    * (not String.toLowerCase, whose special cases would differ).
    */
   static String lower(String s) {
-    StringBuilder b = null;
-    for (int i = 0; i < s.length(); ) {
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c >= 0x80 || (c >= 'A' && c <= 'Z')) {
+        break;
+      }
+      i++;
+    }
+    if (i == n) {
+      return s;
+    }
+    char[] out = new char[n];
+    s.getChars(0, i, out, 0);
+    for (int j = i; j < n; j++) {
+      char c = s.charAt(j);
+      if (c < 0x80) {
+        out[j] = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+      } else {
+        return lowerFrom(s, i);
+      }
+    }
+    return new String(out);
+  }
+
+  /** Code point by code point from {@code from} on (the text before needs no change). */
+  private static String lowerFrom(String s, int from) {
+    StringBuilder b = new StringBuilder(s.length());
+    b.append(s, 0, from);
+    for (int i = from; i < s.length(); ) {
       int cp = s.codePointAt(i);
-      int lc = Character.toLowerCase(cp);
-      if (lc != cp && b == null) {
-        b = new StringBuilder(s.length());
-        b.append(s, 0, i);
-      }
-      if (b != null) {
-        b.appendCodePoint(lc);
-      }
+      b.appendCodePoint(Character.toLowerCase(cp));
       i += Character.charCount(cp);
     }
-    return b == null ? s : b.toString();
+    return b.toString();
   }
 }

@@ -27,23 +27,32 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexReader;
-import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiReader;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.Lock;
 import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
 
 /**
  * The event store: one Lucene index per UTC day ({@code events-YYYY-MM-DD} under the store
@@ -60,7 +69,8 @@ import org.apache.lucene.store.LockObtainFailedException;
  *
  * <p>{@link #add} writes to the day's writer; {@link #commit} makes the adds durable and visible to
  * searches. An add that was not committed may be lost on a crash; re-adding the same ids (the
- * server replays its spool) replaces instead of duplicating. Thread-safe.
+ * server replays its spool) adds nothing twice: ids are not indexed, each day's commit records
+ * which ids it holds ({@link #commit(long)}). Thread-safe.
  */
 public final class EventStore implements AutoCloseable {
   /** Most events one search returns. */
@@ -183,7 +193,11 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
-  /** Adds events to the daily index of their time; re-adding an id replaces (idempotent). */
+  /**
+   * Adds events to the daily index of their time; an id the store holds already is skipped
+   * (idempotent: a replay of the spool adds nothing twice). Ids are the caller's sequence numbers;
+   * see {@link #commit(long)}.
+   */
   public void add(List<StoredEvent> events) throws IOException {
     if (events.isEmpty()) {
       return;
@@ -192,22 +206,18 @@ public final class EventStore implements AutoCloseable {
     for (StoredEvent e : events) {
       byDay.computeIfAbsent(dateOf(e.time()), d -> new ArrayList<>()).add(e);
     }
-    Map<LocalDate, IndexWriter> writers = writersFor(byDay.keySet());
+    Map<LocalDate, Day> open = writersFor(byDay.keySet());
     lock.readLock().lock();
-    while (!writers.values().stream().allMatch(IndexWriter::isOpen)) {
+    while (!open.values().stream().allMatch(Day::hasWriter)) {
       // Another add closed one of these writers meanwhile (MAX_OPEN_WRITERS): open again.
       lock.readLock().unlock();
-      writers = writersFor(byDay.keySet());
+      open = writersFor(byDay.keySet());
       lock.readLock().lock();
     }
     try {
       ensureOpen();
       for (Map.Entry<LocalDate, List<StoredEvent>> entry : byDay.entrySet()) {
-        IndexWriter writer = writers.get(entry.getKey());
-        for (StoredEvent e : entry.getValue()) {
-          Document doc = EventDocuments.toDocument(e);
-          writer.updateDocument(new Term(EventDocuments.ID, Long.toString(e.id())), doc);
-        }
+        open.get(entry.getKey()).add(entry.getValue());
       }
     } finally {
       lock.readLock().unlock();
@@ -219,11 +229,11 @@ public final class EventStore implements AutoCloseable {
   }
 
   /** Opens the days and writers these dates need, closing least recently used writers. */
-  private Map<LocalDate, IndexWriter> writersFor(Iterable<LocalDate> dates) throws IOException {
+  private Map<LocalDate, Day> writersFor(Iterable<LocalDate> dates) throws IOException {
     lock.writeLock().lock();
     try {
       ensureOpen();
-      Map<LocalDate, IndexWriter> writers = new HashMap<>();
+      Map<LocalDate, Day> writers = new HashMap<>();
       for (LocalDate date : dates) {
         Day day = days.get(date);
         if (day == null) {
@@ -236,7 +246,8 @@ public final class EventStore implements AutoCloseable {
           evictWriters(writers.keySet());
         }
         day.lastAdd = ++addCounter;
-        writers.put(date, day.writer());
+        day.writer();
+        writers.put(date, day);
       }
       return writers;
     } finally {
@@ -260,11 +271,22 @@ public final class EventStore implements AutoCloseable {
 
   /** Makes everything added so far durable and searchable. */
   public void commit() throws IOException {
+    commit(Long.MIN_VALUE);
+  }
+
+  /**
+   * Makes everything added so far durable and searchable, and records that every event with an id
+   * up to {@code upTo} has been added (each {@link #add} of them returned): after a crash or a
+   * restart, adds of such ids are skipped without looking them up. Ids above it that were committed
+   * are remembered too (as ranges), so a replay from any earlier point adds nothing twice. The
+   * server calls it with the spool sequence of its checkpoint.
+   */
+  public void commit(long upTo) throws IOException {
     lock.readLock().lock();
     try {
       ensureOpen();
       for (Day day : days.values()) {
-        day.commit();
+        day.commit(upTo);
       }
     } finally {
       lock.readLock().unlock();
@@ -386,20 +408,110 @@ public final class EventStore implements AutoCloseable {
     }
     int n = clamp(limit, 1, MAX_TOP_LIMIT, "limit");
     Query q = filtered(query, from, to);
-    return withSearcher(
-        from,
-        to,
-        searcher -> {
-          Map<String, Long> counts = searcher.search(q, Aggregations.terms(field));
-          List<TermCount> out = new ArrayList<>(counts.size());
-          counts.forEach((v, c) -> out.add(new TermCount(v, c)));
-          out.sort(
-              Comparator.comparingLong(TermCount::count)
-                  .reversed()
-                  .thenComparing(TermCount::value));
-          return out.size() > n ? List.copyOf(out.subList(0, n)) : out;
-        },
-        List.of());
+    return withSearcher(from, to, searcher -> topValues(searcher, field, q, n), List.of());
+  }
+
+  /**
+   * Counts, for each keyword of {@code field}, the matches in its postings (one bit set of matches
+   * per segment), then reads the original text of the {@code n} most frequent from one stored event
+   * each.
+   */
+  private static List<TermCount> topValues(IndexSearcher searcher, String field, Query q, int n)
+      throws IOException {
+    boolean everyEvent = q instanceof MatchAllDocsQuery;
+    Weight weight = searcher.createWeight(searcher.rewrite(q), ScoreMode.COMPLETE_NO_SCORES, 1f);
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    FixedBitSet[] matches = new FixedBitSet[leaves.size()];
+    Map<String, Long> counts = new HashMap<>();
+    for (LeafReaderContext leaf : leaves) {
+      Terms terms = leaf.reader().terms(field);
+      if (terms == null) {
+        continue;
+      }
+      Bits live = leaf.reader().getLiveDocs();
+      FixedBitSet bits = null;
+      if (!everyEvent || live != null) {
+        Scorer scorer = weight.scorer(leaf);
+        if (scorer == null) {
+          continue;
+        }
+        bits = new FixedBitSet(leaf.reader().maxDoc());
+        DocIdSetIterator it = scorer.iterator();
+        for (int d = it.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = it.nextDoc()) {
+          if (live == null || live.get(d)) {
+            bits.set(d);
+          }
+        }
+      }
+      matches[leaf.ord] = bits;
+      TermsEnum te = terms.iterator();
+      PostingsEnum pe = null;
+      BytesRef term;
+      while ((term = te.next()) != null) {
+        long c;
+        if (bits == null) {
+          c = te.docFreq();
+        } else {
+          c = 0;
+          pe = te.postings(pe, PostingsEnum.NONE);
+          for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
+            if (bits.get(d)) {
+              c++;
+            }
+          }
+        }
+        if (c > 0) {
+          counts.merge(term.utf8ToString(), c, Long::sum);
+        }
+      }
+    }
+    List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
+    sorted.sort(
+        Map.Entry.<String, Long>comparingByValue()
+            .reversed()
+            .thenComparing(Map.Entry.comparingByKey()));
+    List<TermCount> out = new ArrayList<>(Math.min(n, sorted.size()));
+    for (Map.Entry<String, Long> e : sorted.subList(0, Math.min(n, sorted.size()))) {
+      out.add(
+          new TermCount(originalText(searcher, leaves, matches, field, e.getKey()), e.getValue()));
+    }
+    return out;
+  }
+
+  /** The original text of a keyword, from the first matching event that has it. */
+  private static String originalText(
+      IndexSearcher searcher,
+      List<LeafReaderContext> leaves,
+      FixedBitSet[] matches,
+      String field,
+      String keyword)
+      throws IOException {
+    BytesRef bytes = new BytesRef(keyword);
+    for (LeafReaderContext leaf : leaves) {
+      Terms terms = leaf.reader().terms(field);
+      if (terms == null) {
+        continue;
+      }
+      TermsEnum te = terms.iterator();
+      if (!te.seekExact(bytes)) {
+        continue;
+      }
+      PostingsEnum pe = te.postings(null, PostingsEnum.NONE);
+      FixedBitSet bits = matches[leaf.ord];
+      for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
+        if (bits == null || bits.get(d)) {
+          String json = leaf.reader().storedFields().document(d).get(EventDocuments.SOURCE);
+          String text = json == null ? null : EventDocuments.originalValue(json, field, keyword);
+          if (text != null) {
+            return text;
+          }
+          break;
+        }
+      }
+    }
+    return keyword.length() > EventDocuments.MAX_TOP_VALUE_CHARS
+        ? keyword.substring(0, EventDocuments.MAX_TOP_VALUE_CHARS)
+        : keyword;
   }
 
   private static int clamp(int value, int min, int max, String name) {

@@ -124,6 +124,40 @@ final class StoreQueryParser extends QueryParser {
     }
   }
 
+  /**
+   * In the full-text field: one word is a term, several words (a quoted phrase, or {@code
+   * net.webclient}) a {@link PhraseCheckQuery}, as the field has no positions.
+   */
+  @Override
+  protected Query getFieldQuery(String field, String queryText, boolean quoted)
+      throws ParseException {
+    if (!EventDocuments.ALL.equals(field)) {
+      return super.getFieldQuery(field, queryText, quoted);
+    }
+    return words(queryText, 0);
+  }
+
+  @Override
+  protected Query getFieldQuery(String field, String queryText, int slop) throws ParseException {
+    if (!EventDocuments.ALL.equals(field)) {
+      return super.getFieldQuery(field, queryText, slop);
+    }
+    return words(queryText, slop);
+  }
+
+  private static Query words(String text, int slop) {
+    java.util.List<String> words = new java.util.ArrayList<>();
+    WordStream.split(text, words);
+    if (words.isEmpty()) {
+      return null;
+    }
+    if (words.size() == 1) {
+      return new org.apache.lucene.search.TermQuery(
+          new org.apache.lucene.index.Term(EventDocuments.ALL, words.getFirst()));
+    }
+    return new PhraseCheckQuery(words, slop);
+  }
+
   /** A range of numbers when both bounds are numbers (or open), else of lowercased text. */
   @Override
   protected Query getRangeQuery(

@@ -4,33 +4,34 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 
 /**
  * The words of all values of one event, for the full-text field {@link EventDocuments#ALL}, in one
  * pass without an analyzer chain: a word is a run of letters and digits, lowercased code point by
  * code point and cut every {@link #MAX_WORD_CHARS} characters, exactly as the query side's {@link
- * StoreQueryParser.StoreAnalyzer} splits a query's words; consecutive values are {@link #VALUE_GAP}
- * positions apart so that a phrase never spans two values.
+ * StoreQueryParser.StoreAnalyzer} splits a query's words. The field is indexed without positions
+ * (documents only): phrases are checked on the stored event ({@link PhraseCheckQuery}), with {@link
+ * #split} cutting words the same way.
  */
 final class WordStream extends TokenStream {
   /** Longest word before it is cut (Lucene's CharTokenizer default, used at query time). */
   static final int MAX_WORD_CHARS = 255;
 
-  /** Position gap between two values (the analyzer's position increment gap). */
-  static final int VALUE_GAP = 100;
-
   private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
   private final PositionIncrementAttribute posInc = addAttribute(PositionIncrementAttribute.class);
-  private final OffsetAttribute offset = addAttribute(OffsetAttribute.class);
 
   private final List<String> values = new ArrayList<>();
   private int value;
   private int pos;
-  private int base;
-  private boolean newValue;
-  private boolean first;
+
+  // The words given for this event: open addressing over (start, length) in a char pool.
+  private char[] pool = new char[8192];
+  private int poolLength;
+  private int[] slotStart = new int[1024];
+  private int[] slotLength = new int[1024];
+  private int[] slotHash = new int[1024];
+  private int slotsUsed;
 
   /** Adds a value whose words are emitted after those of the values added before. */
   void add(String v) {
@@ -41,68 +42,177 @@ final class WordStream extends TokenStream {
     return values.isEmpty();
   }
 
+  /** Forgets the values and words of the previous event. */
+  void clear() {
+    values.clear();
+    if (slotsUsed > 0) {
+      java.util.Arrays.fill(slotLength, 0);
+      slotsUsed = 0;
+    }
+    poolLength = 0;
+  }
+
   @Override
   public void reset() {
     value = 0;
     pos = 0;
-    base = 0;
-    newValue = true;
-    first = true;
+    posInc.setPositionIncrement(1); // end() of the previous event set it to 0
+    if (slotsUsed > 0) {
+      java.util.Arrays.fill(slotLength, 0);
+      slotsUsed = 0;
+    }
+    poolLength = 0;
+  }
+
+  /** Whether the word in the term buffer was given before for this event; remembers it if not. */
+  private boolean seen(char[] buf, int len) {
+    int h = 0;
+    for (int k = 0; k < len; k++) {
+      h = 31 * h + buf[k];
+    }
+    h ^= h >>> 16;
+    int mask = slotLength.length - 1;
+    int i = h & mask;
+    while (true) {
+      int l = slotLength[i];
+      if (l == 0) {
+        break;
+      }
+      if (l == len && slotHash[i] == h) {
+        int start = slotStart[i];
+        int k = 0;
+        while (k < len && pool[start + k] == buf[k]) {
+          k++;
+        }
+        if (k == len) {
+          return true;
+        }
+      }
+      i = (i + 1) & mask;
+    }
+    if (poolLength + len > pool.length) {
+      pool = java.util.Arrays.copyOf(pool, Math.max(pool.length * 2, poolLength + len));
+    }
+    System.arraycopy(buf, 0, pool, poolLength, len);
+    slotStart[i] = poolLength;
+    slotLength[i] = len;
+    slotHash[i] = h;
+    poolLength += len;
+    if (++slotsUsed * 2 > slotLength.length) {
+      grow();
+    }
+    return false;
+  }
+
+  private void grow() {
+    int[] oldStart = slotStart;
+    int[] oldLength = slotLength;
+    int[] oldHash = slotHash;
+    int n = oldLength.length * 2;
+    slotStart = new int[n];
+    slotLength = new int[n];
+    slotHash = new int[n];
+    for (int j = 0; j < oldLength.length; j++) {
+      if (oldLength[j] != 0) {
+        int i = oldHash[j] & (n - 1);
+        while (slotLength[i] != 0) {
+          i = (i + 1) & (n - 1);
+        }
+        slotStart[i] = oldStart[j];
+        slotLength[i] = oldLength[j];
+        slotHash[i] = oldHash[j];
+      }
+    }
   }
 
   @Override
   public boolean incrementToken() {
-    // No clearAttributes(): every attribute the indexer reads (term, position increment, offsets)
-    // is set below for each word, and clearing all attribute implementations per word costs ~5 %.
+    // No clearAttributes(): the indexer reads only the term of a documents-only field (the
+    // position increment stays 1), and clearing all attribute implementations per word costs.
     while (value < values.size()) {
       String s = values.get(value);
-      int n = s.length();
-      int i = pos;
-      // skip separators
-      while (i < n) {
-        int cp = s.codePointAt(i);
-        if (Character.isLetterOrDigit(cp)) {
-          break;
-        }
-        i += Character.charCount(cp);
-      }
-      if (i >= n) {
-        base += n + 1;
+      int end = nextWord(s, pos, term);
+      if (end < 0) {
         value++;
         pos = 0;
-        newValue = true;
         continue;
       }
-      int start = i;
-      char[] buf = term.buffer();
-      int len = 0;
-      int chars = 0;
-      while (i < n && chars < MAX_WORD_CHARS) {
-        int cp = s.codePointAt(i);
-        if (!Character.isLetterOrDigit(cp)) {
-          break;
-        }
-        if (len + 2 > buf.length) {
-          buf = term.resizeBuffer(len + 2);
-        }
-        len += Character.toChars(Character.toLowerCase(cp), buf, len);
-        i += Character.charCount(cp);
-        chars += Character.charCount(cp);
+      pos = end;
+      if (seen(term.buffer(), term.length())) {
+        continue;
       }
-      term.setLength(len);
-      pos = i;
-      posInc.setPositionIncrement(newValue && !first ? 1 + VALUE_GAP : 1);
-      offset.setOffset(base + start, base + i);
-      newValue = false;
-      first = false;
       return true;
     }
     return false;
   }
 
-  @Override
-  public void end() throws java.io.IOException {
-    super.end();
-    offset.setOffset(base, base);
+  /**
+   * Reads the next word of {@code s} from {@code from} into {@code term} (lowercased, at most
+   * {@link #MAX_WORD_CHARS} characters); returns the index after it, or -1 when there is none.
+   */
+  private static int nextWord(String s, int from, CharTermAttribute term) {
+    int n = s.length();
+    int i = from;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+          break;
+        }
+        i++;
+        continue;
+      }
+      int cp = s.codePointAt(i);
+      if (Character.isLetterOrDigit(cp)) {
+        break;
+      }
+      i += Character.charCount(cp);
+    }
+    if (i >= n) {
+      return -1;
+    }
+    char[] buf = term.buffer();
+    int len = 0;
+    int chars = 0;
+    while (i < n && chars < MAX_WORD_CHARS) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+          // as is
+        } else if (c >= 'A' && c <= 'Z') {
+          c = (char) (c + ('a' - 'A'));
+        } else {
+          break;
+        }
+        if (len + 1 > buf.length) {
+          buf = term.resizeBuffer(len + 2);
+        }
+        buf[len++] = c;
+        i++;
+        chars++;
+        continue;
+      }
+      int cp = s.codePointAt(i);
+      if (!Character.isLetterOrDigit(cp)) {
+        break;
+      }
+      if (len + 2 > buf.length) {
+        buf = term.resizeBuffer(len + 2);
+      }
+      len += Character.toChars(Character.toLowerCase(cp), buf, len);
+      i += Character.charCount(cp);
+      chars += Character.charCount(cp);
+    }
+    term.setLength(len);
+    return i;
+  }
+
+  /** The words of one value as the index cuts them (for checking phrases). */
+  static void split(String s, List<String> out) {
+    CharTermAttribute t = new org.apache.lucene.analysis.tokenattributes.CharTermAttributeImpl();
+    int pos = 0;
+    while ((pos = nextWord(s, pos, t)) >= 0) {
+      out.add(t.toString());
+    }
   }
 }

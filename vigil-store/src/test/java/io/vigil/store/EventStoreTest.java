@@ -188,6 +188,51 @@ class EventStoreTest {
   }
 
   @Test
+  void search_phrases_checkedOnTheStoredEvent() throws Exception {
+    store.add(
+        List.of(
+            ev(1, T0, "{\"a\":\"one two three four\",\"b\":\"five six\"}"),
+            ev(2, T0.plusSeconds(1), "{\"a\":\"two one\",\"b\":[\"x three\", \"four\"]}"),
+            ev(3, T0.plusSeconds(2), "{\"a\":{\"deep\":\"Two\\u0020Three\"}}"),
+            ev(4, T0.plusSeconds(3), "plain text: one two three")));
+    store.commit();
+    assertThat(ids("\"one two\"")).containsExactly(4L, 1L);
+    assertThat(ids("\"two three\"")).containsExactly(4L, 3L, 1L);
+    assertThat(ids("\"three four\"")).containsExactly(1L); // event 2: two values
+    assertThat(ids("\"one three\"")).isEmpty();
+    assertThat(ids("\"one three\"~1")).containsExactly(4L, 1L);
+    assertThat(ids("\"one four\"~1")).isEmpty();
+    assertThat(ids("\"one four\"~2")).containsExactly(1L);
+    assertThat(ids("\"four five\"")).isEmpty(); // never across values
+    assertThat(ids("\"two three\" AND a.deep:*three")).containsExactly(3L);
+    assertThat(ids("a:* AND NOT \"two three\"")).containsExactly(2L);
+    assertThat(store.histogram("\"two three\"", null, null, 1).getFirst().count()).isEqualTo(3);
+  }
+
+  @Test
+  void top_valuesDifferingOnlyInCase_countedTogether() throws Exception {
+    store.add(
+        List.of(
+            ev(1, T0, "{\"Image\":\"C:\\\\Windows\\\\cmd.exe\",\"x\":1}"),
+            ev(2, T0.plusSeconds(1), "{\"Image\":\"c:\\\\windows\\\\CMD.EXE\",\"x\":2}"),
+            ev(3, T0.plusSeconds(2), "{\"Image\":\"C:\\\\a.exe\",\"x\":2}"),
+            ev(4, T0.plusSeconds(3), "{\"Image\":[\"C:\\\\a.exe\",\"b\"],\"x\":3}")));
+    store.commit();
+    assertThat(store.top("Image", "", null, null, 10))
+        .containsExactly(
+            new EventStore.TermCount("C:\\a.exe", 2),
+            new EventStore.TermCount("C:\\Windows\\cmd.exe", 2),
+            new EventStore.TermCount("b", 1));
+    // The original text comes from a matching event.
+    assertThat(store.top("Image", "x:2", null, null, 10))
+        .containsExactly(
+            new EventStore.TermCount("C:\\a.exe", 1),
+            new EventStore.TermCount("c:\\windows\\CMD.EXE", 1));
+    assertThat(store.top("x", "", T0.plusSeconds(1), T0.plusSeconds(3), 10))
+        .containsExactly(new EventStore.TermCount("2", 2));
+  }
+
+  @Test
   void search_timeFilter_fromInclusiveToExclusive() throws Exception {
     addSample();
     EventStore.SearchResult r = store.search("", T0.plusSeconds(60), T0.plusSeconds(180), 10);
@@ -225,22 +270,24 @@ class EventStoreTest {
   }
 
   @Test
-  void add_sameIdsAgain_replacesAcrossReopen() throws Exception {
+  void add_sameIdsAgain_skippedAcrossReopen() throws Exception {
     addSample();
+    addSample(); // the same process replays (uncommitted and committed ids)
+    assertThat(store.count()).isEqualTo(5);
     store.close();
     store = EventStore.open(dir, EventStore.Settings.defaults());
     assertThat(store.count()).isEqualTo(5);
-    addSample(); // a replay from the spool
+    addSample(); // a replay from the spool after a restart
     assertThat(store.count()).isEqualTo(5);
     store.add(List.of(ev(3, T0.plusSeconds(120), "{\"replaced\":\"yes\"}")));
     store.commit();
     assertThat(store.count()).isEqualTo(5);
-    assertThat(ids("replaced:yes")).containsExactly(3L);
-    assertThat(ids("Image:*cmd.exe")).isEmpty();
+    assertThat(ids("replaced:yes")).isEmpty(); // the stored event of id 3 stays
+    assertThat(ids("Image:*cmd.exe")).containsExactly(3L);
     store.close();
     store = EventStore.open(dir, EventStore.Settings.defaults());
     assertThat(store.count()).isEqualTo(5);
-    assertThat(ids("replaced:yes")).containsExactly(3L);
+    assertThat(ids("Image:*cmd.exe")).containsExactly(3L);
   }
 
   @Test
@@ -265,6 +312,99 @@ class EventStoreTest {
     }
   }
 
+  /** Ids 1..n over two days (odd ids on T0's day, even ids on the next day). */
+  private static List<StoredEvent> twoDays(long first, long last) {
+    List<StoredEvent> out = new ArrayList<>();
+    for (long id = first; id <= last; id++) {
+      Instant t = id % 2 == 1 ? T0.plusSeconds(id) : T0.plus(Duration.ofDays(1)).plusSeconds(id);
+      out.add(ev(id, t, "{\"n\":" + id + ",\"k\":\"v\"}"));
+    }
+    return out;
+  }
+
+  /** The ids of every stored event, asserting that none is stored twice. */
+  private static List<Long> allIdsOnce(EventStore s) throws Exception {
+    List<Long> all =
+        s.search("", null, null, 10_000).events().stream().map(StoredEvent::id).sorted().toList();
+    assertThat(all).doesNotHaveDuplicates();
+    return all;
+  }
+
+  private static List<Long> range(long first, long last) {
+    List<Long> out = new ArrayList<>();
+    for (long i = first; i <= last; i++) {
+      out.add(i);
+    }
+    return out;
+  }
+
+  @Test
+  void commitUpTo_crashAfterOneDayCommitted_replayStoresEachIdOnce() throws Exception {
+    store.add(twoDays(1, 10));
+    store.commit(10);
+    Path before = Files.createTempDirectory("before");
+    Path crashed = Files.createTempDirectory("crashed");
+    try {
+      copyTree(dir, before); // both days committed with mark 10
+      store.add(twoDays(11, 20));
+      store.commit(20);
+      // The crash came between the two days' commits: the first day holds 11..20, the second not.
+      copyTree(dir, crashed);
+      deleteTree(crashed.resolve("events-2026-11-21"));
+      copyTree(before.resolve("events-2026-11-21"), crashed.resolve("events-2026-11-21"));
+      for (Path lock :
+          List.of(
+              crashed.resolve("vigil-store.lock"),
+              crashed.resolve("events-2026-11-20/write.lock"),
+              crashed.resolve("events-2026-11-21/write.lock"))) {
+        Files.deleteIfExists(lock);
+      }
+      try (EventStore reopened = EventStore.open(crashed, EventStore.Settings.defaults())) {
+        assertThat(reopened.count()).isEqualTo(15);
+        reopened.add(twoDays(11, 24)); // the server replays from its checkpoint, 10
+        reopened.commit(24);
+        assertThat(allIdsOnce(reopened)).isEqualTo(range(1, 24));
+        reopened.add(twoDays(1, 24)); // a replay from further back adds nothing either
+        reopened.commit();
+        assertThat(allIdsOnce(reopened)).isEqualTo(range(1, 24));
+      }
+    } finally {
+      deleteTree(before);
+      deleteTree(crashed);
+    }
+  }
+
+  @Test
+  void commitWithoutMark_idsAboveTheMarkRememberedAcrossRestart() throws Exception {
+    store.add(twoDays(1, 6));
+    store.commit(6);
+    store.add(twoDays(7, 12)); // committed by close, without a mark (as when a writer is evicted)
+    store.close();
+    store = EventStore.open(dir, EventStore.Settings.defaults());
+    assertThat(store.count()).isEqualTo(12);
+    store.add(twoDays(5, 16)); // replay from an older checkpoint
+    store.commit(16);
+    assertThat(allIdsOnce(store)).isEqualTo(range(1, 16));
+    store.close();
+    store = EventStore.open(dir, EventStore.Settings.defaults());
+    store.add(twoDays(1, 16));
+    store.commit();
+    assertThat(allIdsOnce(store)).isEqualTo(range(1, 16));
+  }
+
+  @Test
+  void commitUpTo_idsNotAddedBelowTheMarkOfAnotherDay_stillAddedToTheirDay() throws Exception {
+    // Day one gets a mark of 10 while the even ids of day two are added later (out of order).
+    List<StoredEvent> odd = twoDays(1, 10).stream().filter(e -> e.id() % 2 == 1).toList();
+    store.add(odd);
+    store.commit(5); // only ids up to 5 were handed over for sure
+    List<StoredEvent> even = twoDays(1, 10).stream().filter(e -> e.id() % 2 == 0).toList();
+    store.add(even);
+    store.add(odd);
+    store.commit(10);
+    assertThat(allIdsOnce(store)).isEqualTo(range(1, 10));
+  }
+
   @Test
   void add_eventsOfManyDays_oneDirectoryPerDayAndSearchAcrossDays() throws Exception {
     List<StoredEvent> events = new ArrayList<>();
@@ -283,10 +423,12 @@ class EventStoreTest {
     EventStore.SearchResult two =
         store.search("k:v", T0.plus(Duration.ofDays(2)), T0.plus(Duration.ofDays(4)), 10);
     assertThat(two.events()).extracting(StoredEvent::id).containsExactly(3L, 2L);
-    store.add(List.of(ev(0, T0, "{\"day\":0,\"k\":\"again\"}"))); // writer was closed: reopens
+    // The writer was closed: it reopens, and the id is known from the day's commit data.
+    store.add(List.of(ev(0, T0, "{\"day\":0,\"k\":\"again\"}"), ev(10, T0, "{\"k\":\"new\"}")));
     store.commit();
-    assertThat(store.count()).isEqualTo(10);
-    assertThat(ids("k:again")).containsExactly(0L);
+    assertThat(store.count()).isEqualTo(11);
+    assertThat(ids("k:again")).isEmpty();
+    assertThat(ids("k:new")).containsExactly(10L);
   }
 
   @Test
@@ -573,6 +715,25 @@ class EventStoreTest {
     deleteTree(old);
     store = EventStore.open(dir, EventStore.Settings.defaults());
     assertThat(ids("mimikatz")).containsExactly(2L); // this version's days still open
+  }
+
+  @Test
+  void open_dayOfLayoutTwo_refusedNamingTheDirectory() throws Exception {
+    store.close();
+    Path old = dir.resolve("events-2026-11-18");
+    try (var d = org.apache.lucene.store.FSDirectory.open(old);
+        var w =
+            new org.apache.lucene.index.IndexWriter(
+                d, new org.apache.lucene.index.IndexWriterConfig())) {
+      w.addDocument(new org.apache.lucene.document.Document());
+      w.setLiveCommitData(java.util.Map.of(Day.FORMAT_KEY, "2").entrySet());
+    }
+    assertThatThrownBy(() -> EventStore.open(dir, EventStore.Settings.defaults()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(old.toString())
+        .hasMessageContaining("store format 2, this version reads 3");
+    deleteTree(old);
+    store = EventStore.open(dir, EventStore.Settings.defaults());
   }
 
   @Test
