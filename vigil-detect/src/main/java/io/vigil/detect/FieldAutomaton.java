@@ -61,6 +61,15 @@ final class FieldAutomaton {
   // For scanJson: the (lower-case ASCII) character pairs that start some needle, indexed by
   // first << 7 | second; null when a needle is not plain ASCII.
   private final boolean[] pairs;
+  // Substring needles only, all ASCII and at least SKIP_MIN characters long: a Wu–Manber shift
+  // table. For the last character pair of a window of the shortest needle's length (lower-case
+  // ASCII, first << 7 | second), how far the window may move without passing over the start of a
+  // needle; null when not usable.
+  private final byte[] skip;
+  private final int window;
+
+  /** The shortest needle length from which the shift table pays (shifts of up to length - 1). */
+  static final int SKIP_MIN = 4;
 
   /**
    * @param needles needle text (lower case; may start with {@link #BEGIN} or end with {@link #END})
@@ -172,6 +181,31 @@ final class FieldAutomaton {
       }
     }
     pairs = ps;
+    int shortest = Integer.MAX_VALUE;
+    boolean plain = ps != null && !needles.isEmpty();
+    for (String needle : needles.keySet()) {
+      shortest = Math.min(shortest, needle.length());
+      for (int i = 0; i < needle.length() && plain; i++) {
+        char c = needle.charAt(i);
+        plain = c < 128 && c != BEGIN && c != END;
+      }
+    }
+    if (plain && shortest >= SKIP_MIN) {
+      int w = Math.min(shortest, 127);
+      byte[] sk = new byte[128 * 128];
+      Arrays.fill(sk, (byte) (w - 1));
+      for (String needle : needles.keySet()) {
+        for (int j = 1; j < w; j++) {
+          int at = (needle.charAt(j - 1) << 7) | needle.charAt(j);
+          sk[at] = (byte) Math.min(sk[at], w - 1 - j);
+        }
+      }
+      skip = sk;
+      window = w;
+    } else {
+      skip = null;
+      window = 0;
+    }
     int denseStates = Math.max(1, Math.min(states, DENSE_CELLS / classes));
     delta = new int[denseStates * classes];
     marks = new int[states][];
@@ -341,9 +375,41 @@ final class FieldAutomaton {
       // starts no needle (independent table lookups, much cheaper than automaton steps).
       boolean[] ps = pairs;
       byte[] low = LOWER_ASCII;
+      byte[] sk = skip;
+      int w = window;
+      if (sk != null && (value.indexOf('\u212A') >= 0 || value.indexOf('\u0130') >= 0)) {
+        // the only characters whose lower case holds ASCII (k, i): the skips below may pass over
+        // characters unseen, so such a value is lower-cased first (instant for Latin-1 strings)
+        scanLower(value.toLowerCase(java.util.Locale.ROOT), false, bits);
+        return;
+      }
       int i = 0;
       while (i < n) {
-        if (s == 0) {
+        if (s == 0 && sk != null) {
+          // Wu–Manber: move a window of the shortest needle's length by its last pair's shift; a
+          // needle can start only where the shift is 0 and the pair filter agrees
+          while (true) {
+            if (i + w > n) {
+              return; // no needle fits in what is left (substring needles only: no END marks)
+            }
+            char c1 = value.charAt(i + w - 2);
+            char c2 = value.charAt(i + w - 1);
+            if ((c1 | c2) >= 128) {
+              break;
+            }
+            int by = sk[(low[c1] << 7) | low[c2]];
+            if (by != 0) {
+              i += by;
+              continue;
+            }
+            char c = value.charAt(i);
+            char d2 = value.charAt(i + 1);
+            if ((c | d2) >= 128 || ps[(low[c] << 7) | low[d2]]) {
+              break;
+            }
+            i++;
+          }
+        } else if (s == 0) {
           while (i + 1 < n) {
             char c = value.charAt(i);
             char c2 = value.charAt(i + 1);

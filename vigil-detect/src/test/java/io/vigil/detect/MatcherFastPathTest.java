@@ -189,6 +189,74 @@ class MatcherFastPathTest {
     }
   }
 
+  @Test
+  void substringAutomaton_longNeedlesShiftTable_findsWhatLowerCaseContainsFinds() {
+    // every needle >= SKIP_MIN characters: the scan moves by the shift table of window pairs
+    List<String> needles =
+        List.of(
+            "kiwi",
+            "-encodedcommand",
+            "\\temp\\",
+            "cmlua.dll",
+            "i\u0307ex",
+            "abab",
+            "baba",
+            "aaaa",
+            "powershell",
+            "shell -e",
+            "ll -e");
+    Map<String, int[]> m = new LinkedHashMap<>();
+    for (int i = 0; i < needles.size(); i++) {
+      m.put(needles.get(i), new int[] {i});
+    }
+    FieldAutomaton a = new FieldAutomaton(m);
+    Map<String, int[]> ascii = new LinkedHashMap<>(m);
+    ascii.remove("i\u0307ex"); // a non-ASCII needle: no shift table
+    FieldAutomaton b = new FieldAutomaton(ascii);
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "abeiklmnoprsuwx-. \\ABEIKLSW";
+    String[] odd = {"\u212A", "\u0130", "\u00e9", "\u0131", "\u00C4"};
+    for (int round = 0; round < 5000; round++) {
+      StringBuilder sb = new StringBuilder();
+      int len = random.nextInt(round % 50 == 0 ? 600 : 60);
+      for (int i = 0; i < len; i++) {
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      if (round % 3 == 0) {
+        String n = needles.get(random.nextInt(needles.size()));
+        sb.insert(random.nextInt(sb.length() + 1), random.nextBoolean() ? n : n.toUpperCase());
+      }
+      if (round % 5 == 0) {
+        // the Kelvin sign and the dotted capital I lower-case to ASCII; the others do not
+        sb.insert(random.nextInt(sb.length() + 1), odd[random.nextInt(odd.length)]);
+      }
+      if (round % 13 == 0) {
+        sb.insert(random.nextInt(sb.length() + 1), "\u212Aiwi");
+      }
+      String value = sb.toString();
+      String lower = value.toLowerCase(java.util.Locale.ROOT);
+      long expected = 0;
+      long expectedAscii = 0;
+      for (int i = 0; i < needles.size(); i++) {
+        if (lower.contains(needles.get(i))) {
+          expected |= 1L << i;
+          if (ascii.containsKey(needles.get(i))) {
+            expectedAscii |= 1L << i;
+          }
+        }
+      }
+      long[] bits = new long[1];
+      a.scan(value, false, bits);
+      assertThat(bits[0]).as(value).isEqualTo(expected);
+      bits[0] = 0;
+      b.scan(value, false, bits);
+      assertThat(bits[0]).as(value).isEqualTo(expectedAscii);
+    }
+    assertThat(marks("kiwi", "", false)).isFalse();
+    assertThat(marks("kiwi", "KIW", false)).isFalse();
+    assertThat(marks("kiwi", "xx\u212AIWI", false)).isTrue();
+  }
+
   /** The keyword scan of a JSON text: the marks, or -1 when it cannot answer. */
   private static long keywordMarks(String json, String... needles) {
     Map<String, int[]> m = new LinkedHashMap<>();
