@@ -29,10 +29,16 @@ final class Day {
   /**
    * RAM buffer of a day's writer before it flushes a segment: 256 MB, or less on a small heap (at
    * most a sixteenth of the heap, as {@link EventStore#MAX_OPEN_WRITERS} writers may be open), but
-   * at least 16 MB. Bigger buffers mean fewer, larger flushed segments and fewer merges.
+   * at least 16 MB. Bigger buffers mean fewer, larger flushed segments and fewer merges. The system
+   * property {@code vigil.store.writerBufferMB} sets it (for measurements).
    */
   static final double WRITER_BUFFER_MB =
-      Math.max(16, Math.min(256, Runtime.getRuntime().maxMemory() / 16.0 / (1 << 20)));
+      Double.parseDouble(
+          System.getProperty(
+              "vigil.store.writerBufferMB",
+              Double.toString(
+                  Math.max(
+                      16, Math.min(256, Runtime.getRuntime().maxMemory() / 16.0 / (1 << 20))))));
 
   /** Segments per tier of the merge policy (Lucene's default 10): fewer merges during bulk adds. */
   static final double SEGMENTS_PER_TIER = 16;

@@ -186,6 +186,10 @@ final class EventDocuments {
     }
     String keyword = lower(clip(value, MAX_KEYWORD_CHARS));
     out.add(new Field(path, keyword, KEYWORD));
+    char first = value.charAt(0);
+    if (!(first == '-' || first == '.' || (first >= '0' && first <= '9'))) {
+      return; // neither an integer nor a decimal
+    }
     Long asLong = parseLong(value);
     if (asLong != null) {
       // One point per number: beyond 2^53 a double would round, so such integers go to the long

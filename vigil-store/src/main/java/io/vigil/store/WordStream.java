@@ -24,6 +24,8 @@ final class WordStream extends TokenStream {
   private final List<String> values = new ArrayList<>();
   private int value;
   private int pos;
+  private char[] text = new char[1024]; // the current value
+  private int chars;
 
   // The words given for this event: open addressing over (start, length) in a char pool.
   private char[] pool = new char[8192];
@@ -130,8 +132,15 @@ final class WordStream extends TokenStream {
     // No clearAttributes(): the indexer reads only the term of a documents-only field (the
     // position increment stays 1), and clearing all attribute implementations per word costs.
     while (value < values.size()) {
-      String s = values.get(value);
-      int end = nextWord(s, pos, term);
+      if (pos == 0) {
+        String s = values.get(value);
+        chars = s.length();
+        if (text.length < chars) {
+          text = new char[Math.max(chars, text.length * 2)];
+        }
+        s.getChars(0, chars, text, 0);
+      }
+      int end = nextWord(text, chars, pos, term);
       if (end < 0) {
         value++;
         pos = 0;
@@ -146,23 +155,35 @@ final class WordStream extends TokenStream {
     return false;
   }
 
+  /** ASCII classes: 0 separator, 1 lowercase letter or digit, 2 uppercase letter. */
+  private static final byte[] ASCII = new byte[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) {
+      ASCII[c] = 1;
+    }
+    for (char c = 'a'; c <= 'z'; c++) {
+      ASCII[c] = 1;
+      ASCII[c - 'a' + 'A'] = 2;
+    }
+  }
+
   /**
-   * Reads the next word of {@code s} from {@code from} into {@code term} (lowercased, at most
+   * Reads the next word of {@code v[0..n)} from {@code from} into {@code term} (lowercased, at most
    * {@link #MAX_WORD_CHARS} characters); returns the index after it, or -1 when there is none.
    */
-  private static int nextWord(String s, int from, CharTermAttribute term) {
-    int n = s.length();
+  private static int nextWord(char[] v, int n, int from, CharTermAttribute term) {
     int i = from;
     while (i < n) {
-      char c = s.charAt(i);
+      char c = v[i];
       if (c < 0x80) {
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+        if (ASCII[c] != 0) {
           break;
         }
         i++;
         continue;
       }
-      int cp = s.codePointAt(i);
+      int cp = Character.codePointAt(v, i, n);
       if (Character.isLetterOrDigit(cp)) {
         break;
       }
@@ -172,32 +193,26 @@ final class WordStream extends TokenStream {
       return -1;
     }
     char[] buf = term.buffer();
+    if (buf.length < MAX_WORD_CHARS + 2) {
+      buf = term.resizeBuffer(MAX_WORD_CHARS + 2);
+    }
     int len = 0;
     int chars = 0;
     while (i < n && chars < MAX_WORD_CHARS) {
-      char c = s.charAt(i);
+      char c = v[i];
       if (c < 0x80) {
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-          // as is
-        } else if (c >= 'A' && c <= 'Z') {
-          c = (char) (c + ('a' - 'A'));
-        } else {
+        byte k = ASCII[c];
+        if (k == 0) {
           break;
         }
-        if (len + 1 > buf.length) {
-          buf = term.resizeBuffer(len + 2);
-        }
-        buf[len++] = c;
+        buf[len++] = k == 1 ? c : (char) (c + ('a' - 'A'));
         i++;
         chars++;
         continue;
       }
-      int cp = s.codePointAt(i);
+      int cp = Character.codePointAt(v, i, n);
       if (!Character.isLetterOrDigit(cp)) {
         break;
-      }
-      if (len + 2 > buf.length) {
-        buf = term.resizeBuffer(len + 2);
       }
       len += Character.toChars(Character.toLowerCase(cp), buf, len);
       i += Character.charCount(cp);
@@ -210,8 +225,9 @@ final class WordStream extends TokenStream {
   /** The words of one value as the index cuts them (for checking phrases). */
   static void split(String s, List<String> out) {
     CharTermAttribute t = new org.apache.lucene.analysis.tokenattributes.CharTermAttributeImpl();
+    char[] v = s.toCharArray();
     int pos = 0;
-    while ((pos = nextWord(s, pos, t)) >= 0) {
+    while ((pos = nextWord(v, v.length, pos, t)) >= 0) {
       out.add(t.toString());
     }
   }
