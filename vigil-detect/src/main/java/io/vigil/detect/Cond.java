@@ -60,8 +60,24 @@ sealed interface Cond {
    * {@code acceptsMissing}: a {@code null} value in the rule also matches a missing field.
    */
   record FieldMatch(
-      Field field, ValueTest[] tests, boolean all, boolean neq, boolean acceptsMissing, String op)
+      Field field,
+      ValueTest[] tests,
+      boolean all,
+      boolean neq,
+      boolean acceptsMissing,
+      String op,
+      StrIndex index)
       implements Cond {
+    FieldMatch(
+        Field field,
+        ValueTest[] tests,
+        boolean all,
+        boolean neq,
+        boolean acceptsMissing,
+        String op) {
+      this(field, tests, all, neq, acceptsMissing, op, StrIndex.of(tests, all));
+    }
+
     @Override
     public boolean eval(MatchContext ctx) {
       Object v = field.get(ctx);
@@ -73,6 +89,12 @@ sealed interface Cond {
     }
 
     boolean matches(Object v, int slot, MatchContext ctx) {
+      if (index != null && v instanceof String s) {
+        Boolean m = index.matches(s, slot, ctx);
+        if (m != null) {
+          return m;
+        }
+      }
       if (all) {
         for (ValueTest t : tests) {
           if (!one(t, v, slot, ctx)) {

@@ -76,6 +76,14 @@ final class FieldAutomaton {
    *     to the rule numbers it marks
    */
   FieldAutomaton(Map<String, int[]> needles) {
+    this(needles, DENSE_CELLS);
+  }
+
+  /**
+   * @param needles as above
+   * @param denseCells dense transition cells at most (ints); deeper states stay sparse
+   */
+  FieldAutomaton(Map<String, int[]> needles, int denseCells) {
     TreeSet<Character> chars = new TreeSet<>();
     for (String n : needles.keySet()) {
       for (int i = 0; i < n.length(); i++) {
@@ -206,7 +214,7 @@ final class FieldAutomaton {
       skip = null;
       window = 0;
     }
-    int denseStates = Math.max(1, Math.min(states, DENSE_CELLS / classes));
+    int denseStates = Math.max(1, Math.min(states, denseCells / classes));
     delta = new int[denseStates * classes];
     marks = new int[states][];
     for (int i = 0; i < states; i++) {
@@ -237,7 +245,7 @@ final class FieldAutomaton {
       }
     }
     int sh = 32 - Integer.numberOfLeadingZeros(classes - 1);
-    if (denseStates == states && ((long) states << sh) <= DENSE_CELLS * 2L) {
+    if (denseStates == states && ((long) states << sh) <= denseCells * 2L) {
       shift = sh;
       dfa = new int[states << sh];
       marking = new boolean[states];

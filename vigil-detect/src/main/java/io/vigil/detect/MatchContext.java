@@ -31,6 +31,9 @@ final class MatchContext {
 
   private long[] readyBits = new long[0];
 
+  /** Scratch marks of a field item's {@link StrIndex}. */
+  final long[] testBits = new long[1];
+
   /** Scratch for the decimal digits of a number being scanned. */
   final char[] digits = new char[24];
 

@@ -303,4 +303,75 @@ class MatcherFastPathTest {
     assertThat(empty.test("", -1, new MatchContext())).isTrue();
     assertThat(empty.test("x", -1, new MatchContext())).isFalse();
   }
+
+  @Test
+  void fieldItemIndex_givesTheAnswerOfItsTestsOneByOne() {
+    // Sigma patterns: exact, prefix, suffix, contains, empty, glob, cased and numeric values
+    String[] patterns = {
+      "cmd.exe",
+      "*\\cmd.exe",
+      "*\\powershell.exe",
+      "c:\\windows\\*",
+      "*kiwi*",
+      "*-enc*",
+      "*\u212Aelvin*",
+      "",
+      "*ab?d*",
+      "4688",
+      "*\\i\u0307*",
+      "*=*",
+      "*update-help*",
+      "*é*"
+    };
+    java.util.Random random = new java.util.Random(11);
+    String[] pieces = {
+      "C:\\Windows\\",
+      "CMD.EXE",
+      "cmd.exe",
+      "\\PowerShell.exe",
+      "KIWI",
+      "\u212Aiwi",
+      "-EnC",
+      "\u0130",
+      "\u0131",
+      "é",
+      "É",
+      "abXd",
+      "4688",
+      "=",
+      "Update-Help",
+      " ",
+      "\\",
+      "x"
+    };
+    for (int round = 0; round < 300; round++) {
+      List<ValueTest> tests = new java.util.ArrayList<>();
+      int n = 4 + random.nextInt(8);
+      for (int i = 0; i < n; i++) {
+        String p = patterns[random.nextInt(patterns.length)];
+        tests.add(ValueTest.Str.of(Pattern.parse(p), random.nextInt(10) == 0));
+      }
+      ValueTest[] ts = tests.toArray(ValueTest[]::new);
+      Cond.FieldMatch indexed = new Cond.FieldMatch(null, ts, false, false, false, "f");
+      Cond.FieldMatch plain = new Cond.FieldMatch(null, ts, false, false, false, "f", null);
+      MatchContext ctx = new MatchContext();
+      for (int v = 0; v < 40; v++) {
+        StringBuilder sb = new StringBuilder();
+        int parts = random.nextInt(5);
+        for (int i = 0; i < parts; i++) {
+          sb.append(pieces[random.nextInt(pieces.length)]);
+        }
+        String value = sb.toString();
+        // the index is built after a few evaluations: compare before and after
+        assertThat(indexed.matches(value, -1, ctx))
+            .as("%s on '%s'", tests, value)
+            .isEqualTo(plain.matches(value, -1, ctx));
+      }
+      assertThat(indexed.matches(4688L, -1, ctx)).isEqualTo(plain.matches(4688L, -1, ctx));
+      assertThat(indexed.matches(List.of("x", "CMD.exe"), -1, ctx))
+          .isEqualTo(plain.matches(List.of("x", "CMD.exe"), -1, ctx));
+    }
+    assertThat(StrIndex.of(new ValueTest[] {ValueTest.Str.of(Pattern.parse("*a*"), false)}, false))
+        .isNull();
+  }
 }
