@@ -323,7 +323,7 @@ final class Pipeline implements AutoCloseable {
   }
 
   private void commitOnce(long upTo) throws IOException {
-    store.commit();
+    store.commit(upTo); // every event up to upTo was added: a replay skips them without a lookup
     if (!pendingDead.isEmpty()) {
       writeMark(upTo);
       for (DeadLetter dl : pendingDead) {
