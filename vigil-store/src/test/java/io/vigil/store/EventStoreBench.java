@@ -123,6 +123,7 @@ public final class EventStoreBench {
     long cpu0 = processCpuNanos();
     List<Thread> workers = new ArrayList<>();
     AtomicLong done = new AtomicLong();
+    var lastMark = new java.util.concurrent.atomic.AtomicReference<>(new long[] {0, cpu0});
     Throwable[] failure = new Throwable[1];
     for (int w = 0; w < threads; w++) {
       Thread t =
@@ -150,12 +151,20 @@ public final class EventStoreBench {
                         }
                         store.add(events);
                         long d = done.addAndGet(events.size());
-                        if (d % 500_000 < batch) {
+                        if (d % 250_000 < batch) {
                           store.commit();
                           double s = (System.nanoTime() - t0) / 1e9;
+                          double c = (processCpuNanos() - cpu0) / 1e9;
+                          long[] prev = lastMark.getAndSet(new long[] {d, processCpuNanos()});
                           System.out.printf(
-                              "  %,d events, %.0f s, %,.0f events/s, %,d bytes%n",
-                              d, s, d / s, store.sizeBytes());
+                              "  %,d events, %.0f s, %,.0f events/s, %,d bytes, process CPU %.1f"
+                                  + " s; since the previous line %,.0f events per CPU-second%n",
+                              d,
+                              s,
+                              d / s,
+                              store.sizeBytes(),
+                              c,
+                              (d - prev[0]) / ((processCpuNanos() - prev[1]) / 1e9));
                         }
                       }
                     } catch (Throwable e) {

@@ -375,6 +375,52 @@ class EventStoreTest {
   }
 
   @Test
+  void commitsWhileAddsRun_lastCommitRecordsExactlyItsIds() throws Exception {
+    // The server commits while its workers keep adding: a commit may include later adds.
+    int n = 1_000;
+    Thread adder =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    for (long id = 1; id <= n; id += 20) {
+                      store.add(twoDays(id, id + 19));
+                      Thread.sleep(2);
+                    }
+                  } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+    int commits = 0;
+    while (adder.isAlive()) {
+      store.commit();
+      commits++;
+    }
+    adder.join();
+    Path crashed = Files.createTempDirectory("crashed");
+    try {
+      copyTree(dir, crashed); // the last commit, made while adds ran (or none after them)
+      for (Path lock :
+          List.of(
+              crashed.resolve("vigil-store.lock"),
+              crashed.resolve("events-2026-11-20/write.lock"),
+              crashed.resolve("events-2026-11-21/write.lock"))) {
+        Files.deleteIfExists(lock);
+      }
+      try (EventStore reopened = EventStore.open(crashed, EventStore.Settings.defaults())) {
+        long before = reopened.count();
+        assertThat(before).isLessThanOrEqualTo(n);
+        reopened.add(twoDays(1, n)); // replay of everything
+        reopened.commit(n);
+        assertThat(allIdsOnce(reopened)).isEqualTo(range(1, n));
+      }
+    } finally {
+      deleteTree(crashed);
+    }
+    assertThat(commits).isPositive();
+  }
+
+  @Test
   void commitWithoutMark_idsAboveTheMarkRememberedAcrossRestart() throws Exception {
     store.add(twoDays(1, 6));
     store.commit(6);
