@@ -58,9 +58,14 @@ final class FieldAutomaton {
   // Whether some needle could occur in the text of a number written with a fraction or an
   // exponent (digits, '.', '-', '+', 'e' only).
   private final boolean numericNeedles;
-  // For scanJson: the (lower-case ASCII) character pairs that start some needle, indexed by
-  // first << 7 | second; null when a needle is not plain ASCII.
+  // The (lower-case ASCII) character pairs that start some needle, indexed by first << 7 | second
+  // (a needle of one character, or whose second is not ASCII, marks every pair it starts); null
+  // when a needle starts with BEGIN.
   private final boolean[] pairs;
+  // Whether every needle starts with two ASCII characters (or is one ASCII character): what
+  // scanJson needs. The substring scan uses pairs also when some needle starts otherwise (a value's
+  // non-ASCII characters always stop its filter).
+  private final boolean asciiPairStarts;
   // Substring needles only, all ASCII and at least SKIP_MIN characters long: a Wu–Manber shift
   // table. For the last character pair of a window of the shortest needle's length (lower-case
   // ASCII, first << 7 | second), how far the window may move without passing over the start of a
@@ -174,13 +179,21 @@ final class FieldAutomaton {
     }
     numericNeedles = anyNumeric;
     boolean[] ps = new boolean[128 * 128];
+    boolean asciiPairs = true;
     for (String needle : needles.keySet()) {
       char a = needle.charAt(0);
-      if (a >= 128 || (needle.length() > 1 && needle.charAt(1) >= 128)) {
+      if (a == BEGIN) {
         ps = null;
+        asciiPairs = false;
         break;
       }
-      if (needle.length() == 1) {
+      if (a >= 128) {
+        // starts only at a non-ASCII character of the value, where the filter always stops
+        asciiPairs = false;
+        continue;
+      }
+      if (needle.length() == 1 || needle.charAt(1) >= 128) {
+        asciiPairs &= needle.length() == 1;
         for (int b = 0; b < 128; b++) {
           ps[(a << 7) | b] = true;
         }
@@ -189,8 +202,9 @@ final class FieldAutomaton {
       }
     }
     pairs = ps;
+    asciiPairStarts = asciiPairs;
     int shortest = Integer.MAX_VALUE;
-    boolean plain = ps != null && !needles.isEmpty();
+    boolean plain = asciiPairs && !needles.isEmpty();
     for (String needle : needles.keySet()) {
       shortest = Math.min(shortest, needle.length());
       for (int i = 0; i < needle.length() && plain; i++) {
@@ -533,7 +547,7 @@ final class FieldAutomaton {
     if (dfa == null) {
       return false;
     }
-    if (numericNeedles || pairs == null) {
+    if (numericNeedles || !asciiPairStarts) {
       return scanJsonSlow(json, bits);
     }
     boolean[] ps = pairs;
