@@ -122,6 +122,16 @@ final class Metrics {
     gauge(sb, "vigil_spool_bytes", "Bytes of spool segment files.", g.spoolBytes());
     gauge(sb, "vigil_store_bytes", "Bytes of the event store's indexes.", g.storeBytes());
     gauge(sb, "vigil_store_events", "Events in the event store.", g.storeEvents());
+    help(
+        sb,
+        "process_cpu_seconds_total",
+        "counter",
+        "CPU time of the server process (all threads).");
+    seconds(sb, "process_cpu_seconds_total", processCpuNanos());
+    long rss = residentBytes();
+    if (rss >= 0) {
+      gauge(sb, "process_resident_memory_bytes", "Resident memory of the server process.", rss);
+    }
     help(sb, "vigil_http_requests_total", "counter", "HTTP requests answered, per status code.");
     for (Map.Entry<Integer, LongAdder> e : new TreeMap<>(httpRequests).entrySet()) {
       sb.append("vigil_http_requests_total{status=\"")
@@ -131,6 +141,30 @@ final class Metrics {
           .append('\n');
     }
     return sb.toString();
+  }
+
+  /** CPU time of this process in nanoseconds, or 0 when the platform does not tell. */
+  static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
+  }
+
+  /** Resident set size from /proc/self/status (Linux), or -1 elsewhere. */
+  static long residentBytes() {
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux
+    }
+    return -1;
   }
 
   private static void help(StringBuilder sb, String name, String type, String help) {

@@ -217,7 +217,8 @@ class HttpApiTest {
         .contains("vigil_http_requests_total{status=\"200\"}")
         .contains("vigil_pipeline_seconds_total{step=\"detect\"} ")
         .contains("vigil_pipeline_seconds_total{step=\"store_add\"} ")
-        .containsPattern("(?m)^vigil_pipeline_commits_total [1-9]");
+        .containsPattern("(?m)^vigil_pipeline_commits_total [1-9]")
+        .containsPattern("(?m)^process_cpu_seconds_total (?!0\\.000)[0-9]+\\.[0-9]{3}$");
   }
 
   @Test
