@@ -9,8 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,7 +21,11 @@ import java.util.regex.Pattern;
  * Load generator for {@code vigil serve}: posts the OTRF Windows events (repeated) to {@code POST
  * /api/v1/events} in JSON-lines batches over several connections, then waits until the server's
  * detection stage has committed everything (spool → detection → indexed and searchable), and prints
- * both rates. Usage: {@code IngestLoad URL TOKEN [EVENTS] [CONNECTIONS] [BATCH]}.
+ * both rates. Usage: {@code IngestLoad URL TOKEN [EVENTS] [CONNECTIONS] [BATCH] [WARMUP]}: WARMUP
+ * events are posted (and committed) first and not counted, so that the figures are of a server past
+ * its JIT warm-up. From the server's {@code /metrics} it also prints the server's CPU seconds in
+ * the measured run (events per server CPU-second, cores used) and the detection stage's time per
+ * step.
  */
 public final class IngestLoad {
   private static final Pattern COMMITTED = Pattern.compile("\"committed\":(\\d+)");
@@ -30,7 +36,7 @@ public final class IngestLoad {
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
       System.err.println(
-          "usage: IngestLoad URL TOKEN [EVENTS=500000] [CONNECTIONS=4] [BATCH=5000]");
+          "usage: IngestLoad URL TOKEN [EVENTS=500000] [CONNECTIONS=4] [BATCH=5000] [WARMUP=0]");
       System.exit(2);
     }
     String base = args[0].replaceAll("/+$", "");
@@ -38,7 +44,19 @@ public final class IngestLoad {
     long total = args.length > 2 ? Long.parseLong(args[2]) : 500_000;
     int connections = args.length > 3 ? Integer.parseInt(args[3]) : 4;
     int batch = args.length > 4 ? Integer.parseInt(args[4]) : 5_000;
+    long warmup = args.length > 5 ? Long.parseLong(args[5]) : 0;
     List<String> lines = BenchData.otrfLines();
+    if (Boolean.getBoolean("ingest.today")) {
+      String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+      lines =
+          lines.stream()
+              .map(
+                  l ->
+                      l.replaceFirst(
+                          "\"@timestamp\":\"\\d{4}-\\d{2}-\\d{2}T",
+                          "\"@timestamp\":\"" + today + "T"))
+              .toList();
+    }
     // pre-built bodies, cycling through the events
     List<byte[]> bodies = new ArrayList<>();
     long bytes = 0;
@@ -59,6 +77,61 @@ public final class IngestLoad {
         batch,
         bytes / 1e6 / bodies.size());
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    if (warmup > 0) {
+      System.out.printf(Locale.ROOT, "warm-up: %,d events (not counted)%n", warmup);
+      run(client, base, token, bodies, warmup, connections, batch);
+    }
+    Map<String, Double> before = metrics(client, base, token);
+    long t0 = System.nanoTime();
+    long[] counts = run(client, base, token, bodies, total, connections, batch);
+    double allSec = (System.nanoTime() - t0) / 1e9;
+    Map<String, Double> after = metrics(client, base, token);
+    double ackSec = counts[3] / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "acknowledged %,d events in %.1f s: %,.0f events/s (%d answers 429)%n",
+        counts[0],
+        ackSec,
+        counts[0] / ackSec,
+        counts[1]);
+    System.out.printf(
+        Locale.ROOT,
+        "end to end (spooled, matched, indexed, committed): %,d events in %.1f s: %,.0f events/s%n",
+        counts[2],
+        allSec,
+        counts[2] / allSec);
+    double cpu = delta(before, after, "process_cpu_seconds_total");
+    if (cpu > 0) {
+      System.out.printf(
+          Locale.ROOT,
+          "server CPU %.1f s: %,.0f events per CPU-second, %.2f cores busy on average%n",
+          cpu,
+          counts[2] / cpu,
+          cpu / allSec);
+      System.out.printf(
+          Locale.ROOT,
+          "detection stage wall time: detect %.1f s, store add %.1f s (workers), commit %.1f s in"
+              + " %.0f commits%n",
+          delta(before, after, "vigil_pipeline_seconds_total{step=\"detect\"}"),
+          delta(before, after, "vigil_pipeline_seconds_total{step=\"store_add\"}"),
+          delta(before, after, "vigil_pipeline_seconds_total{step=\"commit\"}"),
+          delta(before, after, "vigil_pipeline_commits_total"));
+    }
+  }
+
+  /**
+   * Posts {@code total} events and waits until they are committed: {accepted, answers 429,
+   * committed, nanoseconds until the last acknowledgement}.
+   */
+  private static long[] run(
+      HttpClient client,
+      String base,
+      String token,
+      List<byte[]> bodies,
+      long total,
+      int connections,
+      int batch)
+      throws Exception {
     long startCommitted = health(client, base)[0];
     AtomicLong next = new AtomicLong();
     AtomicLong accepted = new AtomicLong();
@@ -116,22 +189,38 @@ public final class IngestLoad {
       }
       Thread.sleep(100);
     }
-    long done = System.nanoTime();
-    double ackSec = (acked - t0) / 1e9;
-    double allSec = (done - t0) / 1e9;
-    System.out.printf(
-        Locale.ROOT,
-        "acknowledged %,d events in %.1f s: %,.0f events/s (%d answers 429)%n",
-        accepted.get(),
-        ackSec,
-        accepted.get() / ackSec,
-        throttled.get());
-    System.out.printf(
-        Locale.ROOT,
-        "end to end (spooled, matched, indexed, committed): %,d events in %.1f s: %,.0f events/s%n",
-        h[0] - startCommitted,
-        allSec,
-        (h[0] - startCommitted) / allSec);
+    return new long[] {accepted.get(), throttled.get(), h[0] - startCommitted, acked - t0};
+  }
+
+  /** The server's metrics without labels or with them as part of the name; empty when refused. */
+  private static Map<String, Double> metrics(HttpClient client, String base, String token)
+      throws Exception {
+    HttpResponse<String> r =
+        client.send(
+            HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Map<String, Double> out = new HashMap<>();
+    if (r.statusCode() != 200) {
+      return out;
+    }
+    for (String line : r.body().split("\n")) {
+      int sp = line.lastIndexOf(' ');
+      if (line.startsWith("#") || sp < 0) {
+        continue;
+      }
+      try {
+        out.put(line.substring(0, sp), Double.parseDouble(line.substring(sp + 1)));
+      } catch (NumberFormatException e) {
+        // not a sample line
+      }
+    }
+    return out;
+  }
+
+  private static double delta(Map<String, Double> before, Map<String, Double> after, String key) {
+    return after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
   }
 
   /** {committed, lastSequence} from /healthz. */
