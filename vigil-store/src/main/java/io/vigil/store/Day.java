@@ -53,11 +53,11 @@ final class Day {
   static final String IDS_KEY = "vigil.store.ids";
 
   /**
-   * Layout of the documents (3: ids stored only, with commit marks; documents-only full text; no
-   * doc values per value). Days written with another layout are refused on open, naming the
-   * directory.
+   * Layout of the documents (4: ids stored only, with commit marks; no doc values per value; format
+   * 3, a documents-only full text, lived for an hour of development). Days written with another
+   * layout are refused on open, naming the directory.
    */
-  static final String FORMAT = "3";
+  static final String FORMAT = "4";
 
   final LocalDate date;
   final Path path;

@@ -14,10 +14,10 @@ import org.apache.lucene.index.IndexOptions;
 /**
  * Turns a {@link StoredEvent} into a Lucene document: every JSON value under its dotted path as a
  * lowercased keyword (exact and wildcard matching, case-insensitive, and {@code top} from the
- * postings), numbers also as one point each (ranges), and the words of all values in one
- * documents-only full-text field {@link #ALL} (tokenized by {@link WordStream}, not by an
- * analyzer). The JSON is flattened by {@link JsonFlattener}; the event's id is stored, not indexed
- * (idempotent adds are the {@link Day}'s id marks).
+ * postings), numbers also as one point each (ranges), and the words of all values in one full-text
+ * field {@link #ALL} (tokenized by {@link WordStream}, not by an analyzer). The JSON is flattened
+ * by {@link JsonFlattener}; the event's id is stored, not indexed (idempotent adds are the {@link
+ * Day}'s id marks).
  */
 final class EventDocuments {
   /** Internal field names start with "vigil#", which JSON paths written in a query cannot reach. */
@@ -76,14 +76,13 @@ final class EventDocuments {
       ThreadLocal.withInitial(WordStream::new);
 
   /**
-   * The full-text field's type: documents only (no frequencies, positions or norms): results are
-   * sorted by time, never scored, and phrases are checked on the stored event ({@link
-   * PhraseCheckQuery}).
+   * The full-text field's type: words with positions (phrases), no norms (results are sorted by
+   * time, never scored).
    */
   private static final FieldType WORDS = new FieldType();
 
   static {
-    WORDS.setIndexOptions(IndexOptions.DOCS);
+    WORDS.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
     WORDS.setOmitNorms(true);
     WORDS.setTokenized(true);
     WORDS.setStored(false);
@@ -122,28 +121,6 @@ final class EventDocuments {
       doc.add(new Field(ALL, words, WORDS));
     }
     return doc;
-  }
-
-  /**
-   * Gives each text the full-text field tokenized for a stored event, in order: its values (cut at
-   * {@link #MAX_TEXT_CHARS}), or the whole text when it is not a JSON object.
-   */
-  static void forEachText(String json, java.util.function.Consumer<String> text) {
-    List<String> values = new ArrayList<>();
-    try {
-      JsonFlattener.flatten(
-          json,
-          MAX_DEPTH,
-          (path, value, number) -> {
-            if (!value.isEmpty()) {
-              values.add(clip(value, MAX_TEXT_CHARS));
-            }
-          });
-    } catch (JsonFlattener.NotJsonException notJson) {
-      values.clear();
-      values.add(clip(json, MAX_TEXT_CHARS));
-    }
-    values.forEach(text);
   }
 
   /**

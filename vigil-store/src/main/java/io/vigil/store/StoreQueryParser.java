@@ -1,5 +1,7 @@
 package io.vigil.store;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
@@ -10,6 +12,7 @@ import org.apache.lucene.analysis.core.KeywordTokenizer;
 import org.apache.lucene.analysis.util.CharTokenizer;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.BooleanClause;
@@ -17,7 +20,9 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
 
 /**
  * Lucene's classic query syntax over the store's fields: {@code field:value} is an exact,
@@ -126,7 +131,7 @@ final class StoreQueryParser extends QueryParser {
 
   /**
    * In the full-text field: one word is a term, several words (a quoted phrase, or {@code
-   * net.webclient}) a {@link PhraseCheckQuery}, as the field has no positions.
+   * net.webclient}) a phrase, split by {@link WordStream#split} exactly as the index splits values.
    */
   @Override
   protected Query getFieldQuery(String field, String queryText, boolean quoted)
@@ -146,16 +151,20 @@ final class StoreQueryParser extends QueryParser {
   }
 
   private static Query words(String text, int slop) {
-    java.util.List<String> words = new java.util.ArrayList<>();
+    List<String> words = new ArrayList<>();
     WordStream.split(text, words);
     if (words.isEmpty()) {
       return null;
     }
     if (words.size() == 1) {
-      return new org.apache.lucene.search.TermQuery(
-          new org.apache.lucene.index.Term(EventDocuments.ALL, words.getFirst()));
+      return new TermQuery(new Term(EventDocuments.ALL, words.getFirst()));
     }
-    return new PhraseCheckQuery(words, slop);
+    PhraseQuery.Builder b = new PhraseQuery.Builder();
+    for (String w : words) {
+      b.add(new Term(EventDocuments.ALL, w));
+    }
+    b.setSlop(slop);
+    return b.build();
   }
 
   /** A range of numbers when both bounds are numbers (or open), else of lowercased text. */

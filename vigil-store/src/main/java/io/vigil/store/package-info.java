@@ -7,7 +7,7 @@
  * <pre>{@code
  * try (EventStore store = EventStore.open(dir, EventStore.Settings.defaults())) {
  *   store.add(List.of(new StoredEvent(seq, time, json)));   // id = spool sequence number
- *   store.commit();                                        // durable and searchable
+ *   store.commit(seq);             // durable and searchable; every id up to seq was added
  *   var hits = store.search("Image:*\\\\powershell.exe AND -User:*system*", from, to, 100);
  *   var perHour = store.histogram("EventID:4625", from, to, 24);
  *   var hosts = store.top("Hostname", "EventID:4625", from, to, 10);
@@ -17,7 +17,8 @@
  * <p>Each JSON value is indexed under its dotted path three ways: a lowercased keyword (so {@code
  * field:value} and wildcards match the whole value without regard to case, like Sigma), its words
  * in one full-text field (a bare word or "phrase" matches any field), and, for numbers, points (so
- * {@code EventID:[4600 TO 4700]} is numeric). The relational side (alerts, tokens, dead letters) is
- * {@link io.vigil.store.db.Database}.
+ * {@code EventID:[4600 TO 4700]} is numeric). Re-adding an id the store holds is skipped (ids are
+ * not indexed: see {@link io.vigil.store.EventStore#commit(long)}). The relational side (alerts,
+ * tokens, dead letters) is {@link io.vigil.store.db.Database}.
  */
 package io.vigil.store;

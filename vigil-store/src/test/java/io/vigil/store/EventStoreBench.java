@@ -219,6 +219,10 @@ public final class EventStoreBench {
         "contains CommandLine:*word*",
         i -> store.search("CommandLine:*" + words[i % 6] + "*", null, null, 100));
     kinds.put("full-text word", i -> store.search(words[i % 6], null, null, 100));
+    String[] phrases = {
+      "\"windows system32\"", "\"net webclient\"", "powershell.exe", "\"system32 svchost exe\""
+    };
+    kinds.put("phrase (checked on the JSON)", i -> store.search(phrases[i % 4], null, null, 100));
     kinds.put(
         "numeric range",
         i ->

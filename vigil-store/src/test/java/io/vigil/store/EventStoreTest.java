@@ -188,7 +188,7 @@ class EventStoreTest {
   }
 
   @Test
-  void search_phrases_checkedOnTheStoredEvent() throws Exception {
+  void search_phrases_insideOneValueWithSlop() throws Exception {
     store.add(
         List.of(
             ev(1, T0, "{\"a\":\"one two three four\",\"b\":\"five six\"}"),
@@ -777,7 +777,7 @@ class EventStoreTest {
     assertThatThrownBy(() -> EventStore.open(dir, EventStore.Settings.defaults()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(old.toString())
-        .hasMessageContaining("store format 2, this version reads 3");
+        .hasMessageContaining("store format 2, this version reads 4");
     deleteTree(old);
     store = EventStore.open(dir, EventStore.Settings.defaults());
   }
