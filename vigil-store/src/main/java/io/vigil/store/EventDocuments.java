@@ -206,13 +206,15 @@ final class EventDocuments {
     if (n == start || n - start > 18) {
       return null;
     }
+    long v = 0;
     for (int i = start; i < n; i++) {
       char c = s.charAt(i);
       if (c < '0' || c > '9') {
         return null;
       }
+      v = v * 10 + (c - '0'); // at most 18 digits: no overflow
     }
-    return Long.parseLong(s);
+    return start == 1 ? -v : v;
   }
 
   private static boolean looksDecimal(String s) {

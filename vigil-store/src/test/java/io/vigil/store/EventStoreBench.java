@@ -222,7 +222,7 @@ public final class EventStoreBench {
     String[] phrases = {
       "\"windows system32\"", "\"net webclient\"", "powershell.exe", "\"system32 svchost exe\""
     };
-    kinds.put("phrase (checked on the JSON)", i -> store.search(phrases[i % 4], null, null, 100));
+    kinds.put("phrase (2-3 words)", i -> store.search(phrases[i % 4], null, null, 100));
     kinds.put(
         "numeric range",
         i ->
