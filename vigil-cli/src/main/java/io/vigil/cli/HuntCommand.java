@@ -214,6 +214,7 @@ final class HuntCommand implements Callable<Integer> {
         }
       }
       long loadStart = System.nanoTime();
+      CompilerHints.apply();
       loaded = RuleSet.load(rulePaths, options);
       loadNanos = System.nanoTime() - loadStart;
     } finally {
