@@ -421,6 +421,25 @@ class EventStoreTest {
   }
 
   @Test
+  void commitUpTo_gapsOfIdsNotStored_leaveNoRangesInTheCommitData() throws Exception {
+    // Sequences the server does not store (dead letters) leave gaps; the mark covers them.
+    store.add(List.of(ev(1, T0, "{\"a\":1}"), ev(2, T0, "{\"a\":2}"), ev(4, T0, "{\"a\":4}")));
+    store.add(List.of(ev(7, T0, "{\"a\":7}"), ev(9, T0, "{\"a\":9}")));
+    store.commit(7);
+    store.close();
+    try (var d = org.apache.lucene.store.FSDirectory.open(dir.resolve("events-2026-11-20"));
+        var r = org.apache.lucene.index.DirectoryReader.open(d)) {
+      var data = r.getIndexCommit().getUserData();
+      assertThat(data).containsEntry(Day.MARK_KEY, "7").containsEntry(Day.IDS_KEY, "9~9");
+    }
+    store = EventStore.open(dir, EventStore.Settings.defaults());
+    store.add(List.of(ev(3, T0, "{\"a\":3}"), ev(9, T0, "{\"a\":9}"), ev(10, T0, "{\"a\":10}")));
+    store.commit(10);
+    // 3 is at or below the mark: taken as stored (the caller said every id up to 7 was added).
+    assertThat(allIdsOnce(store)).containsExactly(1L, 2L, 4L, 7L, 9L, 10L);
+  }
+
+  @Test
   void commitWithoutMark_idsAboveTheMarkRememberedAcrossRestart() throws Exception {
     store.add(twoDays(1, 6));
     store.commit(6);
