@@ -64,7 +64,7 @@ final class Day {
   private final FSDirectory directory;
   private volatile IndexWriter writer;
   private DirectoryReader reader;
-  long lastAdd;
+  volatile long lastAdd;
 
   /** Adds hold it shared; a commit holds it exclusively, so its commit data matches its adds. */
   private final ReentrantReadWriteLock addLock = new ReentrantReadWriteLock();
@@ -143,8 +143,10 @@ final class Day {
   }
 
   /** Whether the day has a writer that is open. */
-  synchronized boolean hasWriter() {
-    return writer != null && writer.isOpen();
+  /** Not synchronized: adds ask it while the day commits (a volatile read is enough). */
+  boolean hasWriter() {
+    IndexWriter w = writer;
+    return w != null && w.isOpen();
   }
 
   /** The day's writer, opened on first use (again after a writer failed). */
@@ -234,6 +236,11 @@ final class Day {
   synchronized void commit(long upTo) throws IOException {
     if (writer == null) {
       return;
+    }
+    if (dirty) {
+      // Write the buffered documents while adds go on, so that adds wait only for what arrives
+      // meanwhile and the sync, not for a flush of the whole buffer.
+      writer.flush();
     }
     addLock.writeLock().lock();
     try {

@@ -136,7 +136,8 @@ public final class EventStore implements AutoCloseable {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
   private boolean closed;
-  private long addCounter;
+  private final java.util.concurrent.atomic.AtomicLong addCounter =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private EventStore(Path dir, Settings settings, FSDirectory root, Lock storeLock) {
     this.dir = dir;
@@ -206,7 +207,10 @@ public final class EventStore implements AutoCloseable {
     for (StoredEvent e : events) {
       byDay.computeIfAbsent(dateOf(e.time()), d -> new ArrayList<>()).add(e);
     }
-    Map<LocalDate, Day> open = writersFor(byDay.keySet());
+    Map<LocalDate, Day> open = openWriters(byDay.keySet());
+    if (open == null) {
+      open = writersFor(byDay.keySet());
+    }
     lock.readLock().lock();
     while (!open.values().stream().allMatch(Day::hasWriter)) {
       // Another add closed one of these writers meanwhile (MAX_OPEN_WRITERS): open again.
@@ -228,6 +232,32 @@ public final class EventStore implements AutoCloseable {
     return LocalDate.ofInstant(time, ZoneOffset.UTC);
   }
 
+  /**
+   * The days of these dates when each has an open writer already (the common case: live events go
+   * to today's writer), taken under the shared lock so adds do not queue behind one another or
+   * behind a commit; null when a day or writer must be opened first ({@link #writersFor}).
+   */
+  private Map<LocalDate, Day> openWriters(java.util.Set<LocalDate> dates) {
+    lock.readLock().lock();
+    try {
+      Map<LocalDate, Day> writers = new HashMap<>();
+      for (LocalDate date : dates) {
+        Day day = days.get(date);
+        if (day == null || !day.hasWriter()) {
+          return null;
+        }
+        writers.put(date, day);
+      }
+      long now = addCounter.incrementAndGet();
+      for (Day day : writers.values()) {
+        day.lastAdd = now;
+      }
+      return writers;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Opens the days and writers these dates need, closing least recently used writers. */
   private Map<LocalDate, Day> writersFor(Iterable<LocalDate> dates) throws IOException {
     lock.writeLock().lock();
@@ -245,7 +275,7 @@ public final class EventStore implements AutoCloseable {
         if (!day.hasWriter()) {
           evictWriters(writers.keySet());
         }
-        day.lastAdd = ++addCounter;
+        day.lastAdd = addCounter.incrementAndGet();
         day.writer();
         writers.put(date, day);
       }
