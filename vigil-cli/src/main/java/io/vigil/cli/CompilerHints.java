@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import javax.management.ObjectName;
 
 /**
- * Keeps code that runs once per hunt out of the JVM's optimizing compiler (C2): the YAML parser and
- * rule compiler, RE2/J's regex compiler and the bucket automata's construction. On a machine with
- * two cores, C2 compiling them used as much CPU as the hunt's worker (JFR: {@code
- * FieldAutomaton.<init>} and snakeyaml's {@code scanPlain} alone ~40 % of compile time); the quick
- * compiler (C1) is enough for them. Added at run time as a compiler directive through the JVM's
- * diagnostic command bean, so it holds however the jar is started; a JVM without that bean simply
- * compiles as usual.
+ * Keeps code that runs once per hunt (or once per {@code vigil serve} start) out of the JVM's
+ * optimizing compiler (C2): the YAML parser and rule compiler, RE2/J's regex compiler and the
+ * bucket automata's construction. On a machine with two cores, C2 compiling them used as much CPU
+ * as the hunt's worker (JFR: {@code FieldAutomaton.<init>} and snakeyaml's {@code scanPlain} alone
+ * ~40 % of compile time); the quick compiler (C1) is enough for them. Added at run time as a
+ * compiler directive through the JVM's diagnostic command bean, so it holds however the jar is
+ * started; a JVM without that bean simply compiles as usual.
  */
 final class CompilerHints {
   static final String DIRECTIVES =

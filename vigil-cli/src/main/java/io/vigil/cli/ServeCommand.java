@@ -78,6 +78,7 @@ final class ServeCommand implements Callable<Integer> {
     cfg = cfg.withRules(allRules, starter);
     Path starterDir = starter ? HuntExamples.starterRules() : null;
     VigilServer server;
+    CompilerHints.apply(); // rule loading and bucket building run once: C1 is enough for them
     try {
       server =
           VigilServer.start(
