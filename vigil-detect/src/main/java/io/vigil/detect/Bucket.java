@@ -18,9 +18,7 @@ final class Bucket {
   final RuleLoader.Compiled[] rules;
   final int words;
   private final Field[] fields;
-  // Per field: an automaton of its exact and prefix needles (read from the value's start), one of
-  // its suffix needles reversed (read from the value's end), one of its substring needles (the
-  // whole value); only those it has.
+  // Per field: its NeedleAutomata (exact/prefix, reversed suffix, substring), kept as two arrays.
   private final FieldAutomaton[][] automata;
   private final boolean[][] reversed;
   // Rules with no atom: evaluated when one field they need is present (needs[i] null: always).
@@ -87,41 +85,11 @@ final class Bucket {
     automata = new FieldAutomaton[fields.length][];
     reversed = new boolean[fields.length][];
     for (int f = 0; f < fields.length; f++) {
-      Map<String, int[]> anchored = new LinkedHashMap<>();
-      Map<String, int[]> suffixes = new LinkedHashMap<>();
-      Map<String, int[]> inside = new LinkedHashMap<>();
-      needles
-          .get(fields[f])
-          .forEach(
-              (k, v) -> {
-                int[] rs = distinct(v);
-                if (k.charAt(0) == FieldAutomaton.BEGIN) {
-                  anchored.put(k, rs);
-                } else if (k.charAt(k.length() - 1) == FieldAutomaton.END) {
-                  suffixes.put(reverseSuffix(k), rs);
-                } else {
-                  inside.put(k, rs);
-                }
-              });
-      List<FieldAutomaton> list = new ArrayList<>();
-      List<Boolean> rev = new ArrayList<>();
-      if (!anchored.isEmpty()) {
-        list.add(new FieldAutomaton(anchored));
-        rev.add(false);
-      }
-      if (!suffixes.isEmpty()) {
-        list.add(new FieldAutomaton(suffixes));
-        rev.add(true);
-      }
-      if (!inside.isEmpty()) {
-        list.add(new FieldAutomaton(inside));
-        rev.add(false);
-      }
-      automata[f] = list.toArray(FieldAutomaton[]::new);
-      reversed[f] = new boolean[rev.size()];
-      for (int i = 0; i < rev.size(); i++) {
-        reversed[f][i] = rev.get(i);
-      }
+      Map<String, int[]> marks = new LinkedHashMap<>();
+      needles.get(fields[f]).forEach((k, v) -> marks.put(k, distinct(v)));
+      NeedleAutomata split = NeedleAutomata.of(marks, FieldAutomaton.DENSE_CELLS);
+      automata[f] = split.automata();
+      reversed[f] = split.reversed();
     }
     alwaysRules = always.stream().mapToInt(Integer::intValue).toArray();
     alwaysNeeds = needs.toArray(Field[][]::new);

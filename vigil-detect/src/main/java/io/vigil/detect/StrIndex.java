@@ -90,44 +90,18 @@ final class StrIndex {
     if (b != null) {
       return b;
     }
-    Map<String, int[]> anchored = new LinkedHashMap<>();
-    Map<String, int[]> suffixes = new LinkedHashMap<>();
-    Map<String, int[]> inside = new LinkedHashMap<>();
+    Map<String, int[]> needles = new LinkedHashMap<>();
     List<ValueTest> rest = new ArrayList<>();
     int[] mark = {0};
     for (ValueTest t : tests) {
-      if (!indexable(t)) {
-        rest.add(t);
-        continue;
-      }
-      String k = Bucket.needleText((ValueTest.Str) t);
-      if (k.charAt(0) == FieldAutomaton.BEGIN) {
-        anchored.put(k, mark);
-      } else if (k.charAt(k.length() - 1) == FieldAutomaton.END) {
-        suffixes.put(Bucket.reverseSuffix(k), mark);
+      if (indexable(t)) {
+        needles.put(Bucket.needleText((ValueTest.Str) t), mark);
       } else {
-        inside.put(k, mark);
+        rest.add(t);
       }
     }
-    List<FieldAutomaton> as = new ArrayList<>();
-    List<Boolean> rev = new ArrayList<>();
-    if (!anchored.isEmpty()) {
-      as.add(new FieldAutomaton(anchored, DENSE_CELLS));
-      rev.add(false);
-    }
-    if (!suffixes.isEmpty()) {
-      as.add(new FieldAutomaton(suffixes, DENSE_CELLS));
-      rev.add(true);
-    }
-    if (!inside.isEmpty()) {
-      as.add(new FieldAutomaton(inside, DENSE_CELLS));
-      rev.add(false);
-    }
-    boolean[] r = new boolean[rev.size()];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = rev.get(i);
-    }
-    b = new Built(as.toArray(FieldAutomaton[]::new), r, rest.toArray(ValueTest[]::new));
+    NeedleAutomata split = NeedleAutomata.of(needles, DENSE_CELLS);
+    b = new Built(split.automata(), split.reversed(), rest.toArray(ValueTest[]::new));
     built = b;
     return b;
   }

@@ -185,8 +185,8 @@ final class Pipeline implements AutoCloseable {
    * (at most {@link #MAX_CHUNKS_IN_FLIGHT} per worker thread at a time), and this thread harvests
    * the chunks in spool order and commits. Workers never wait for each other or for a commit: the
    * store takes adds while it commits, and a commit covers the chunks harvested before it started
-   * (events added later that a commit happens to include are replaced, not duplicated, by a
-   * replay).
+   * (events added later that a commit happens to include are skipped by a replay: the store's
+   * commit records the ids it holds).
    */
   private void runFromCheckpoint() throws Exception {
     pendingDead.clear();

@@ -142,8 +142,10 @@ final class Day {
     return day;
   }
 
-  /** Whether the day has a writer that is open. */
-  /** Not synchronized: adds ask it while the day commits (a volatile read is enough). */
+  /**
+   * Whether the day has a writer that is open. Not synchronized: adds ask it while the day commits
+   * (the writer field is volatile).
+   */
   boolean hasWriter() {
     IndexWriter w = writer;
     return w != null && w.isOpen();

@@ -99,15 +99,14 @@ final class EventDocuments {
     doc.add(new StoredField(TIME, millis));
     doc.add(new StoredField(SOURCE, event.json()));
     List<Field> fields = new ArrayList<>();
-    WordStream parsed = WORD_STREAMS.get();
-    parsed.clear();
-    WordStream words = parsed;
+    WordStream words = WORD_STREAMS.get();
+    words.clear();
     int[] count = {0};
     try {
       JsonFlattener.flatten(
           event.json(),
           MAX_DEPTH,
-          (path, value, number) -> addValue(fields, parsed, path, value, number, count));
+          (path, value, number) -> addValue(fields, words, path, value, number, count));
     } catch (JsonFlattener.NotJsonException notJson) {
       // Not a JSON object (or too deep): keep the text searchable, never lose the event.
       fields.clear();
@@ -188,7 +187,7 @@ final class EventDocuments {
     }
   }
 
-  private static String clip(String s, int max) {
+  static String clip(String s, int max) {
     if (s.length() <= max) {
       return s;
     }

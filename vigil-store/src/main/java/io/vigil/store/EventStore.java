@@ -21,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
@@ -136,8 +138,7 @@ public final class EventStore implements AutoCloseable {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
   private boolean closed;
-  private final java.util.concurrent.atomic.AtomicLong addCounter =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong addCounter = new AtomicLong();
 
   private EventStore(Path dir, Settings settings, FSDirectory root, Lock storeLock) {
     this.dir = dir;
@@ -237,7 +238,7 @@ public final class EventStore implements AutoCloseable {
    * to today's writer), taken under the shared lock so adds do not queue behind one another or
    * behind a commit; null when a day or writer must be opened first ({@link #writersFor}).
    */
-  private Map<LocalDate, Day> openWriters(java.util.Set<LocalDate> dates) {
+  private Map<LocalDate, Day> openWriters(Set<LocalDate> dates) {
     lock.readLock().lock();
     try {
       Map<LocalDate, Day> writers = new HashMap<>();
@@ -285,7 +286,7 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
-  private void evictWriters(java.util.Set<LocalDate> keep) throws IOException {
+  private void evictWriters(Set<LocalDate> keep) throws IOException {
     List<Day> open = new ArrayList<>();
     for (Day d : days.values()) {
       if (d.hasWriter() && !keep.contains(d.date)) {
@@ -539,9 +540,7 @@ public final class EventStore implements AutoCloseable {
         }
       }
     }
-    return keyword.length() > EventDocuments.MAX_TOP_VALUE_CHARS
-        ? keyword.substring(0, EventDocuments.MAX_TOP_VALUE_CHARS)
-        : keyword;
+    return EventDocuments.clip(keyword, EventDocuments.MAX_TOP_VALUE_CHARS);
   }
 
   private static int clamp(int value, int min, int max, String name) {
