@@ -23,6 +23,7 @@ vigil_find_jdk() {
       major="$(vigil_java_major "$c/bin/java")"
       if [ -n "$major" ] && [ "$major" -ge 21 ]; then
         export JAVA_HOME="$c"
+        VIGIL_JAVA_MAJOR="$major"
         return 0
       fi
     fi
