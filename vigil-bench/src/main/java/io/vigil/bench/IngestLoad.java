@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * events are posted (and committed) first and not counted, so that the figures are of a server past
  * its JIT warm-up. From the server's {@code /metrics} it also prints the server's CPU seconds in
  * the measured run (events per server CPU-second, cores used) and the detection stage's time per
- * step.
+ * step. {@code -Dingest.today=true} moves each event's date to today (live ingestion: one daily
+ * index); {@code -Dingest.mix=zeek} posts Windows and Zeek events mixed (see {@link #mixWithZeek}).
  */
 public final class IngestLoad {
   private static final Pattern COMMITTED = Pattern.compile("\"committed\":(\\d+)");
@@ -45,7 +46,8 @@ public final class IngestLoad {
     int connections = args.length > 3 ? Integer.parseInt(args[3]) : 4;
     int batch = args.length > 4 ? Integer.parseInt(args[4]) : 5_000;
     long warmup = args.length > 5 ? Long.parseLong(args[5]) : 0;
-    List<String> lines = BenchData.otrfLines();
+    boolean mix = "zeek".equals(System.getProperty("ingest.mix"));
+    List<String> lines = mix ? mixWithZeek(BenchData.otrfLines()) : BenchData.otrfLines();
     if (Boolean.getBoolean("ingest.today")) {
       String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
       lines =
@@ -53,8 +55,7 @@ public final class IngestLoad {
               .map(
                   l ->
                       l.replaceFirst(
-                          "\"@timestamp\":\"\\d{4}-\\d{2}-\\d{2}T",
-                          "\"@timestamp\":\"" + today + "T"))
+                          "\"(@timestamp|ts)\":\"\\d{4}-\\d{2}-\\d{2}T", "\"$1\":\"" + today + "T"))
               .toList();
     }
     // pre-built bodies, cycling through the events
@@ -71,8 +72,9 @@ public final class IngestLoad {
     }
     System.out.printf(
         Locale.ROOT,
-        "%,d OTRF events, %d bodies of %,d events (%.1f MB each on average)%n",
+        "%,d %s events, %d bodies of %,d events (%.1f MB each on average)%n",
         lines.size(),
+        mix ? "OTRF Windows + Zeek" : "OTRF",
         bodies.size(),
         batch,
         bytes / 1e6 / bodies.size());
@@ -117,6 +119,48 @@ public final class IngestLoad {
           delta(before, after, "vigil_pipeline_seconds_total{step=\"commit\"}"),
           delta(before, after, "vigil_pipeline_commits_total"));
     }
+  }
+
+  /**
+   * {@code -Dingest.mix=zeek}: a network-heavy stream instead of Windows events only — the OTRF
+   * Windows events and every event of the Zeek background capture in ../shared/datasets (all its
+   * logs, ≈160,000 events of ≈0.4 KB), each once, the Windows events spread evenly among the Zeek
+   * ones (≈1 in 9, as the two sets' sizes give).
+   */
+  private static List<String> mixWithZeek(List<String> windows) throws IOException {
+    java.nio.file.Path dir =
+        BenchData.shared().resolve("datasets/network/zeek-wrccdc2018-background");
+    List<String> zeek = new ArrayList<>();
+    List<java.nio.file.Path> files;
+    try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(dir)) {
+      files = list.filter(f -> f.toString().endsWith(".json.gz")).sorted().toList();
+    }
+    for (java.nio.file.Path f : files) {
+      try (java.io.BufferedReader r =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(f)),
+                  StandardCharsets.UTF_8))) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          if (!line.isBlank()) {
+            zeek.add(line);
+          }
+        }
+      }
+    }
+    List<String> out = new ArrayList<>(windows.size() + zeek.size());
+    int w = 0;
+    int z = 0;
+    while (w < windows.size() || z < zeek.size()) {
+      // the list that is further behind its share goes next
+      if (z >= zeek.size()
+          || (w < windows.size() && (long) w * zeek.size() <= (long) z * windows.size())) {
+        out.add(windows.get(w++));
+      } else {
+        out.add(zeek.get(z++));
+      }
+    }
+    return out;
   }
 
   /**
