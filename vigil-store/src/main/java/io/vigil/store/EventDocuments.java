@@ -26,8 +26,20 @@ final class EventDocuments {
   static final String TIME = "vigil#time";
   static final String SOURCE = "vigil#source";
 
-  /** The full-text field: the words of every value; a bare word in a query searches it. */
+  /**
+   * The full-text field: the words, with positions, of every value that is prose-like ({@link
+   * WordStream#TEXT}); a bare word or phrase in a query searches it.
+   */
   static final String ALL = "vigil#all";
+
+  /**
+   * Documents only, one term per value that needs no positional words: a value that is one word
+   * ({@link WordStream#ONE_WORD}, e.g. {@code 4624} or {@code SYSTEM}: the word) and a
+   * machine-written value ({@link WordStream#MACHINE}: GUIDs, timestamps, decimals: the whole
+   * lowercased value without its leading and trailing separators, {@link #machineKey}). A bare word
+   * searches it beside {@link #ALL}, and so does a bare or quoted text that is a machine value.
+   */
+  static final String FLAT = "vigil#flat";
 
   /** Suffix of the point field of a path's integral values from +-2^53 on (exact). */
   static final String LONG_SUFFIX = "#long";
@@ -156,11 +168,24 @@ final class EventDocuments {
     if (value.isEmpty()) {
       return;
     }
-    words.add(clip(value, MAX_TEXT_CHARS));
+    String keyword = null;
+    switch (WordStream.shape(value)) {
+      case WordStream.ONE_WORD -> {
+        keyword = lower(value); // the word and the keyword are the same text
+        out.add(new Field(FLAT, keyword, KEYWORD));
+      }
+      case WordStream.MACHINE -> {
+        keyword = lower(value); // at most 64 characters: never clipped
+        out.add(new Field(FLAT, machineKey(keyword), KEYWORD));
+      }
+      default -> words.add(clip(value, MAX_TEXT_CHARS));
+    }
     if (count[0]++ >= MAX_FIELDS_PER_EVENT) {
       return;
     }
-    String keyword = lower(clip(value, MAX_KEYWORD_CHARS));
+    if (keyword == null) {
+      keyword = lower(clip(value, MAX_KEYWORD_CHARS));
+    }
     out.add(new Field(path, keyword, KEYWORD));
     char first = value.charAt(0);
     if (!(first == '-' || first == '.' || (first >= '0' && first <= '9'))) {
@@ -185,6 +210,23 @@ final class EventDocuments {
         // keyword only
       }
     }
+  }
+
+  /**
+   * The {@link #FLAT} term of a lowercased {@link WordStream#MACHINE} value: without its leading
+   * and trailing separators ({@code {guid}} and {@code guid}, {@code -1.5} and {@code 1.5} are one
+   * term).
+   */
+  static String machineKey(String lowered) {
+    int a = 0;
+    int b = lowered.length();
+    while (a < b && !Character.isLetterOrDigit(lowered.charAt(a))) {
+      a++;
+    }
+    while (b > a && !Character.isLetterOrDigit(lowered.charAt(b - 1))) {
+      b--;
+    }
+    return a == 0 && b == lowered.length() ? lowered : lowered.substring(a, b);
   }
 
   static String clip(String s, int max) {

@@ -29,8 +29,10 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiReader;
+import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
@@ -48,6 +50,7 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.Lock;
@@ -78,6 +81,14 @@ public final class EventStore implements AutoCloseable {
   /** Most events one search returns. */
   public static final int MAX_SEARCH_LIMIT = 10_000;
 
+  /**
+   * Default of {@link #search(String, Instant, Instant, int, long)}'s {@code trackTotalHitsUpTo}
+   * (as Elasticsearch's {@code track_total_hits}): matches are counted exactly up to 10,000;
+   * beyond, the total is "at least" what was counted unless the index answers the exact count
+   * cheaply.
+   */
+  public static final long DEFAULT_TRACK_TOTAL_HITS = 10_000;
+
   /** Most histogram buckets. */
   public static final int MAX_BUCKETS = 1_000;
 
@@ -106,11 +117,34 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
-  /** One page of search results, newest first; {@code total} counts every match. */
-  public record SearchResult(long total, List<StoredEvent> events) {
+  /**
+   * One page of search results, newest first; {@code total} counts the matches: all of them when
+   * {@code relation} is {@link Relation#EQUAL_TO}, at least that many when {@link
+   * Relation#GREATER_THAN_OR_EQUAL_TO} (see {@link #search(String, Instant, Instant, int, long)}).
+   */
+  public record SearchResult(long total, List<StoredEvent> events, Relation relation) {
+    /** Whether {@link #total} is exact or a lower bound. */
+    public enum Relation {
+      /** {@code total} is the number of matches. */
+      EQUAL_TO,
+      /** There are at least {@code total} matches (counting stopped there). */
+      GREATER_THAN_OR_EQUAL_TO
+    }
+
     /** Copies the events. */
     public SearchResult {
       events = List.copyOf(events);
+      Objects.requireNonNull(relation, "relation");
+    }
+
+    /** An exact total. */
+    public SearchResult(long total, List<StoredEvent> events) {
+      this(total, events, Relation.EQUAL_TO);
+    }
+
+    /** Whether {@link #total} counts every match. */
+    public boolean totalExact() {
+      return relation == Relation.EQUAL_TO;
     }
   }
 
@@ -325,38 +359,96 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Newest first; total = all matches. {@code query} in Lucene syntax, "" or "*" = all; {@code
-   * from} inclusive and {@code to} exclusive, both nullable; {@code limit} at most {@link
-   * #MAX_SEARCH_LIMIT}. Sees what was committed.
+   * Newest first; total = all matches (exact, however many: {@link #search(String, Instant,
+   * Instant, int, long)} with {@link Long#MAX_VALUE}). {@code query} in Lucene syntax, "" or "*" =
+   * all; {@code from} inclusive and {@code to} exclusive, both nullable; {@code limit} at most
+   * {@link #MAX_SEARCH_LIMIT}. Sees what was committed.
    */
   public SearchResult search(String query, Instant from, Instant to, int limit)
       throws QueryException, IOException {
+    return search(query, from, to, limit, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #search(String, Instant, Instant, int)}, counting matches exactly only up to {@code
+   * trackTotalHitsUpTo} (e.g. {@link #DEFAULT_TRACK_TOTAL_HITS}; {@link Long#MAX_VALUE} for always
+   * exact): beyond it the result's total is a lower bound ({@link
+   * SearchResult.Relation#GREATER_THAN_OR_EQUAL_TO}) and the newest {@code limit} events are found
+   * without visiting every match, unless the index knows the exact count without counting (a single
+   * term, every event), in which case the total stays exact. A query matching millions of events
+   * then costs about as much as one matching thousands.
+   */
+  public SearchResult search(
+      String query, Instant from, Instant to, int limit, long trackTotalHitsUpTo)
+      throws QueryException, IOException {
     int n = clamp(limit, 0, MAX_SEARCH_LIMIT, "limit");
+    if (trackTotalHitsUpTo < 0) {
+      throw new IllegalArgumentException(
+          "trackTotalHitsUpTo must be 0 or more, got " + trackTotalHitsUpTo);
+    }
     Query q = filtered(query, from, to);
+    boolean exact = trackTotalHitsUpTo >= Integer.MAX_VALUE;
     return withSearcher(
         from,
         to,
         searcher -> {
-          long total = searcher.count(q);
-          if (n == 0 || total == 0) {
-            return new SearchResult(total, List.of());
+          if (exact) {
+            long total = searcher.count(q);
+            if (n == 0 || total == 0) {
+              return new SearchResult(total, List.of());
+            }
+            return new SearchResult(total, page(searcher, q, n, n).events());
           }
-          TopFieldDocs top =
-              searcher.search(q, new TopFieldCollectorManager(NEWEST_FIRST, n, null, n));
-          StoredFields stored = searcher.storedFields();
-          List<StoredEvent> events = new ArrayList<>(top.scoreDocs.length);
-          for (ScoreDoc sd : top.scoreDocs) {
-            Document d = stored.document(sd.doc);
-            events.add(
-                new StoredEvent(
-                    d.getField(EventDocuments.ID).numericValue().longValue(),
-                    Instant.ofEpochMilli(
-                        d.getField(EventDocuments.TIME).numericValue().longValue()),
-                    d.get(EventDocuments.SOURCE)));
+          int threshold = (int) Math.max(trackTotalHitsUpTo, n);
+          SearchResult r = page(searcher, q, Math.max(n, 1), threshold);
+          if (n == 0) {
+            r = new SearchResult(r.total(), List.of(), r.relation());
           }
-          return new SearchResult(total, events);
+          if (!r.totalExact()) {
+            long counted = cheapCount(searcher, q);
+            if (counted >= 0) {
+              r = new SearchResult(counted, r.events());
+            }
+          }
+          return r;
         },
         new SearchResult(0, List.of()));
+  }
+
+  /** The newest {@code n} matches, counting up to {@code threshold} exactly. */
+  private static SearchResult page(IndexSearcher searcher, Query q, int n, int threshold)
+      throws IOException {
+    TopFieldDocs top =
+        searcher.search(q, new TopFieldCollectorManager(NEWEST_FIRST, n, null, threshold));
+    StoredFields stored = searcher.storedFields();
+    List<StoredEvent> events = new ArrayList<>(top.scoreDocs.length);
+    for (ScoreDoc sd : top.scoreDocs) {
+      Document d = stored.document(sd.doc);
+      events.add(
+          new StoredEvent(
+              d.getField(EventDocuments.ID).numericValue().longValue(),
+              Instant.ofEpochMilli(d.getField(EventDocuments.TIME).numericValue().longValue()),
+              d.get(EventDocuments.SOURCE)));
+    }
+    boolean exact = top.totalHits.relation() == TotalHits.Relation.EQUAL_TO;
+    return new SearchResult(
+        top.totalHits.value(),
+        events,
+        exact ? SearchResult.Relation.EQUAL_TO : SearchResult.Relation.GREATER_THAN_OR_EQUAL_TO);
+  }
+
+  /** The exact count when every segment knows it without counting (e.g. a term), else -1. */
+  private static long cheapCount(IndexSearcher searcher, Query q) throws IOException {
+    Weight weight = searcher.createWeight(searcher.rewrite(q), ScoreMode.COMPLETE_NO_SCORES, 1f);
+    long sum = 0;
+    for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+      int c = weight.count(leaf);
+      if (c < 0) {
+        return -1;
+      }
+      sum += c;
+    }
+    return sum;
   }
 
   /**
@@ -593,7 +685,7 @@ public final class EventStore implements AutoCloseable {
     if (readers.isEmpty()) {
       return empty;
     }
-    try (MultiReader multi = new MultiReader(readers.toArray(new IndexReader[0]), false)) {
+    try (MultiReader multi = new MultiReader(newestFirst(readers), false)) {
       IndexSearcher searcher = new IndexSearcher(multi);
       return fn.apply(searcher);
     } catch (UncheckedIOException e) {
@@ -603,6 +695,30 @@ public final class EventStore implements AutoCloseable {
         r.decRef();
       }
     }
+  }
+
+  /**
+   * The segments of {@code readers} ordered by their newest event, newest first: a search for the
+   * newest events fills its page from the newest segments, after which older segments whose newest
+   * event is older than the page's oldest are skipped from the time points (with a total-hits
+   * threshold, their matches are not even counted).
+   */
+  private static IndexReader[] newestFirst(List<DirectoryReader> readers) throws IOException {
+    List<LeafReader> leaves = new ArrayList<>();
+    Map<LeafReader, Long> newest = new HashMap<>();
+    for (DirectoryReader r : readers) {
+      for (LeafReaderContext leaf : r.leaves()) {
+        PointValues points = leaf.reader().getPointValues(EventDocuments.TIME);
+        long max =
+            points == null || points.size() == 0
+                ? Long.MIN_VALUE
+                : LongPoint.decodeDimension(points.getMaxPackedValue(), 0);
+        leaves.add(leaf.reader());
+        newest.put(leaf.reader(), max);
+      }
+    }
+    leaves.sort((a, b) -> Long.compare(newest.get(b), newest.get(a)));
+    return leaves.toArray(new IndexReader[0]);
   }
 
   /**

@@ -150,6 +150,11 @@ final class StoreQueryParser extends QueryParser {
     return words(queryText, slop);
   }
 
+  /**
+   * One word: the word in {@link EventDocuments#ALL} or {@link EventDocuments#FLAT}. Several: the
+   * phrase from the positions of {@link EventDocuments#ALL}, or, when the text is a machine value
+   * (a GUID, a timestamp, a decimal), that whole value in {@link EventDocuments#FLAT}.
+   */
   private static Query words(String text, int slop) {
     List<String> words = new ArrayList<>();
     WordStream.split(text, words);
@@ -157,14 +162,67 @@ final class StoreQueryParser extends QueryParser {
       return null;
     }
     if (words.size() == 1) {
-      return new TermQuery(new Term(EventDocuments.ALL, words.getFirst()));
+      String w = words.getFirst();
+      return either(
+          new TermQuery(new Term(EventDocuments.ALL, w)),
+          new TermQuery(new Term(EventDocuments.FLAT, w)));
     }
     PhraseQuery.Builder b = new PhraseQuery.Builder();
     for (String w : words) {
       b.add(new Term(EventDocuments.ALL, w));
     }
     b.setSlop(slop);
-    return b.build();
+    PhraseQuery phrase = b.build();
+    String stripped = text.strip();
+    if (WordStream.shape(stripped) != WordStream.MACHINE) {
+      return phrase;
+    }
+    String key = EventDocuments.machineKey(EventDocuments.lower(stripped));
+    return either(phrase, new TermQuery(new Term(EventDocuments.FLAT, key)));
+  }
+
+  private static Query either(Query a, Query b) {
+    return new BooleanQuery.Builder()
+        .add(a, BooleanClause.Occur.SHOULD)
+        .add(b, BooleanClause.Occur.SHOULD)
+        .build();
+  }
+
+  /** A bare wildcard also searches the words without positions. */
+  @Override
+  protected Query getWildcardQuery(String field, String termStr) throws ParseException {
+    Query q = super.getWildcardQuery(field, termStr);
+    return EventDocuments.ALL.equals(field) && !(q instanceof MatchAllDocsQuery)
+        ? either(q, super.getWildcardQuery(EventDocuments.FLAT, termStr))
+        : q;
+  }
+
+  /** A bare prefix also searches the words without positions. */
+  @Override
+  protected Query getPrefixQuery(String field, String termStr) throws ParseException {
+    Query q = super.getPrefixQuery(field, termStr);
+    return EventDocuments.ALL.equals(field)
+        ? either(q, super.getPrefixQuery(EventDocuments.FLAT, termStr))
+        : q;
+  }
+
+  /** A bare fuzzy word also searches the words without positions. */
+  @Override
+  protected Query getFuzzyQuery(String field, String termStr, float minSimilarity)
+      throws ParseException {
+    Query q = super.getFuzzyQuery(field, termStr, minSimilarity);
+    return EventDocuments.ALL.equals(field)
+        ? either(q, super.getFuzzyQuery(EventDocuments.FLAT, termStr, minSimilarity))
+        : q;
+  }
+
+  /** A bare regular expression also searches the words without positions. */
+  @Override
+  protected Query getRegexpQuery(String field, String termStr) throws ParseException {
+    Query q = super.getRegexpQuery(field, termStr);
+    return EventDocuments.ALL.equals(field)
+        ? either(q, super.getRegexpQuery(EventDocuments.FLAT, termStr))
+        : q;
   }
 
   /** A range of numbers when both bounds are numbers (or open), else of lowercased text. */

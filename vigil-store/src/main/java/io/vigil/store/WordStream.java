@@ -152,6 +152,78 @@ final class WordStream extends TokenStream {
     return i;
   }
 
+  /**
+   * {@link #shape}: a value whose words are indexed with positions in {@link EventDocuments#ALL}.
+   */
+  static final int TEXT = 0;
+
+  /**
+   * {@link #shape}: a value that is one ASCII word (letters and digits only, at most {@link
+   * #MAX_WORD_CHARS}): its word equals its keyword and no phrase of two words can be inside it.
+   */
+  static final int ONE_WORD = 1;
+
+  /**
+   * {@link #shape}: a machine-written value of at most {@link #MAX_MACHINE_CHARS} ASCII characters:
+   * digits, hex letters, {@code t}/{@code z} and the separators {@code - : . { } / + space}, at
+   * least half of its letters and digits decimal digits (GUIDs, timestamps, decimals, IPv6), but
+   * not a dotted run of numbers with more than one dot (IPv4 addresses and versions stay {@link
+   * #TEXT}: analysts search their parts). It has no words, only one {@link EventDocuments#FLAT}
+   * term for the whole value.
+   */
+  static final int MACHINE = 2;
+
+  /** Longest {@link #MACHINE} value. */
+  static final int MAX_MACHINE_CHARS = 64;
+
+  /** Which words a value gets: {@link #TEXT}, {@link #ONE_WORD} or {@link #MACHINE}. */
+  static int shape(String v) {
+    int n = v.length();
+    if (n > MAX_WORD_CHARS) {
+      return TEXT;
+    }
+    int digits = 0;
+    int letters = 0;
+    int separators = 0;
+    int dots = 0;
+    boolean otherLetter = false;
+    for (int i = 0; i < n; i++) {
+      char c = v.charAt(i);
+      if (c >= 0x80) {
+        return TEXT;
+      }
+      if (ASCII[c] != 0) {
+        if (c <= '9') {
+          digits++;
+        } else {
+          letters++;
+          char l = (char) (c | 0x20);
+          if (!((l >= 'a' && l <= 'f') || l == 't' || l == 'z')) {
+            otherLetter = true;
+          }
+        }
+      } else if (c == '-' || c == ':' || c == '.' || c == '{' || c == '}' || c == '/' || c == '+'
+          || c == ' ') {
+        separators++;
+        if (c == '.') {
+          dots++;
+        }
+      } else {
+        return TEXT;
+      }
+    }
+    if (separators == 0) {
+      return ONE_WORD;
+    }
+    if (otherLetter || n > MAX_MACHINE_CHARS || digits == 0 || digits < letters) {
+      return TEXT;
+    }
+    if (dots > 1 && letters == 0 && dots == separators) {
+      return TEXT;
+    }
+    return MACHINE;
+  }
+
   /** The words of one value as the index cuts them (for checking phrases). */
   static void split(String s, List<String> out) {
     CharTermAttribute t = new org.apache.lucene.analysis.tokenattributes.CharTermAttributeImpl();

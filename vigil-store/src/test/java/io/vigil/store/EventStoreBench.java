@@ -200,7 +200,21 @@ public final class EventStoreBench {
     Object run(int i) throws Exception;
   }
 
+  /**
+   * Total-hits threshold of the searches: {@code -Dbench.trackTotalHits} (default {@link
+   * EventStore#DEFAULT_TRACK_TOTAL_HITS}; 0 or less for exact totals, the 4-argument search).
+   */
+  private static final long TRACK =
+      Long.getLong("bench.trackTotalHits", EventStore.DEFAULT_TRACK_TOTAL_HITS);
+
+  private static EventStore.SearchResult search(
+      EventStore store, String q, Instant from, Instant to, int limit) throws Exception {
+    return TRACK <= 0 ? store.search(q, from, to, limit) : store.search(q, from, to, limit, TRACK);
+  }
+
   static void queries(EventStore store, Instant start, Instant end, int runs) throws Exception {
+    System.out.printf(
+        "totals: %s%n", TRACK <= 0 ? "exact" : String.format("exact up to %,d", TRACK));
     Map<String, Run> kinds = new LinkedHashMap<>();
     String[] eventIds = {"4688", "4624", "1", "3", "5156", "4663", "10", "7"};
     String[] images = {
@@ -212,26 +226,33 @@ public final class EventStoreBench {
     };
     String[] words = {"mimikatz", "powershell", "lsass", "wmic", "bitsadmin", "esentutl"};
     Duration span = Duration.between(start, end);
-    kinds.put("term EventID:N", i -> store.search("EventID:" + eventIds[i % 8], null, null, 100));
+    kinds.put("term EventID:N", i -> search(store, "EventID:" + eventIds[i % 8], null, null, 100));
     kinds.put(
-        "wildcard Image:*\\\\x.exe", i -> store.search("Image:" + images[i % 5], null, null, 100));
+        "wildcard Image:*\\\\x.exe", i -> search(store, "Image:" + images[i % 5], null, null, 100));
     kinds.put(
         "contains CommandLine:*word*",
-        i -> store.search("CommandLine:*" + words[i % 6] + "*", null, null, 100));
-    kinds.put("full-text word", i -> store.search(words[i % 6], null, null, 100));
+        i -> search(store, "CommandLine:*" + words[i % 6] + "*", null, null, 100));
+    kinds.put("full-text word", i -> search(store, words[i % 6], null, null, 100));
     String[] phrases = {
       "\"windows system32\"", "\"net webclient\"", "powershell.exe", "\"system32 svchost exe\""
     };
-    kinds.put("phrase (2-3 words)", i -> store.search(phrases[i % 4], null, null, 100));
+    kinds.put("phrase (2-3 words)", i -> search(store, phrases[i % 4], null, null, 100));
+    kinds.put(
+        "phrase, exact total", i -> store.search(phrases[i % 4], null, null, 100, Long.MAX_VALUE));
     kinds.put(
         "numeric range",
         i ->
-            store.search(
-                i % 2 == 0 ? "EventID:[4600 TO 4700]" : "id_resp_p:[1 TO 1024]", null, null, 100));
+            search(
+                store,
+                i % 2 == 0 ? "EventID:[4600 TO 4700]" : "id_resp_p:[1 TO 1024]",
+                null,
+                null,
+                100));
     kinds.put(
         "boolean combo",
         i ->
-            store.search(
+            search(
+                store,
                 "(EventID:1 OR EventID:4688) AND (Image:"
                     + images[i % 5]
                     + " OR NewProcessName:"
@@ -244,13 +265,13 @@ public final class EventStoreBench {
         "time-filtered (1 h) term",
         i -> {
           Instant from = start.plus(span.multipliedBy(i % 97).dividedBy(97));
-          return store.search("EventID:" + eventIds[i % 8], from, from.plusSeconds(3600), 100);
+          return search(store, "EventID:" + eventIds[i % 8], from, from.plusSeconds(3600), 100);
         });
     kinds.put(
         "time-filtered (1 day) wildcard",
         i -> {
           Instant from = start.plus(span.multipliedBy(i % 9).dividedBy(10));
-          return store.search("Image:" + images[i % 5], from, from.plus(Duration.ofDays(1)), 100);
+          return search(store, "Image:" + images[i % 5], from, from.plus(Duration.ofDays(1)), 100);
         });
     kinds.put("histogram all, 100 buckets", i -> store.histogram("", start, end, 100));
     kinds.put(
@@ -286,7 +307,7 @@ public final class EventStoreBench {
       Arrays.sort(cpu);
       String hits =
           first instanceof EventStore.SearchResult sr
-              ? String.format("%,d", sr.total())
+              ? (sr.totalExact() ? "" : ">= ") + String.format("%,d", sr.total())
               : first instanceof List<?> l ? l.size() + " rows" : "";
       System.out.printf(
           "%-34s %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f  %s%n",

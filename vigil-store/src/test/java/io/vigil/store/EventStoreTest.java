@@ -188,6 +188,98 @@ class EventStoreTest {
   }
 
   @Test
+  void search_oneWordAndMachineValues_foundWholeAndByWildcard() throws Exception {
+    // Values that are one word, GUIDs, timestamps and decimals have no positional words (format
+    // 5), only one documents-only term each: a bare word, a whole value, wildcards and prefixes
+    // still find them.
+    store.add(
+        List.of(
+            ev(
+                1,
+                T0,
+                "{\"User\":\"SYSTEM\",\"Pid\":4242,\"Guid\":\"{5770385F-C22A-43E0-BF4C-06F5698FFBD9}\","
+                    + "\"UtcTime\":\"2020-09-21 19:03:37.123\",\"Score\":\"-12.75\"}"),
+            ev(
+                2,
+                T0.plusSeconds(1),
+                "{\"Cmd\":\"run system now\",\"At\":\"2020-09-22T07:00:00Z\",\"Ip\":\"10.1.2.3\"}"),
+            ev(3, T0.plusSeconds(2), "{\"Note\":\"guid 5770385f is 4242 43e0\"}")));
+    store.commit();
+    assertThat(WordStream.shape("SYSTEM")).isEqualTo(WordStream.ONE_WORD);
+    assertThat(WordStream.shape("{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"))
+        .isEqualTo(WordStream.MACHINE);
+    assertThat(WordStream.shape("2020-09-21 19:03:37.123")).isEqualTo(WordStream.MACHINE);
+    assertThat(WordStream.shape("10.1.2.3")).isEqualTo(WordStream.TEXT);
+    assertThat(WordStream.shape("run system now")).isEqualTo(WordStream.TEXT);
+    // A bare word that is a whole value, in any case, beside the same word inside prose.
+    assertThat(ids("system")).containsExactly(2L, 1L);
+    assertThat(ids("\"SYSTEM\"")).containsExactly(2L, 1L);
+    assertThat(ids("syst*")).containsExactly(2L, 1L);
+    assertThat(ids("*stem")).containsExactly(2L, 1L);
+    assertThat(ids("systen~1")).containsExactly(2L, 1L);
+    // A number: whole value and inside prose.
+    assertThat(ids("4242")).containsExactly(3L, 1L);
+    assertThat(ids("12.75")).containsExactly(1L);
+    assertThat(ids("\"-12.75\"")).containsExactly(1L);
+    // A GUID, written with or without braces; a part of it only with a wildcard or its field.
+    assertThat(ids("\"{5770385F-C22A-43E0-BF4C-06F5698FFBD9}\"")).containsExactly(1L);
+    assertThat(ids("5770385F-C22A-43E0-BF4C-06F5698FFBD9")).containsExactly(1L);
+    assertThat(ids("5770385f")).containsExactly(3L); // the word in prose only (format 5)
+    assertThat(ids("*5770385f*")).containsExactly(3L, 1L);
+    assertThat(ids("5770385f*")).containsExactly(3L, 1L);
+    assertThat(ids("Guid:*43e0*")).containsExactly(1L);
+    // Timestamps: the whole value, quoted; a date by prefix.
+    assertThat(ids("\"2020-09-21 19:03:37.123\"")).containsExactly(1L);
+    assertThat(ids("\"2020-09-22T07:00:00Z\"")).containsExactly(2L);
+    assertThat(ids("2020-09-2*")).containsExactly(2L, 1L);
+    assertThat(ids("\"37.123 10\"")).isEmpty(); // never across values
+    // The keyword fields are unchanged.
+    assertThat(ids("User:system AND Pid:[4000 TO 5000]")).containsExactly(1L);
+    assertThat(ids("Ip:10.1.2.3 AND \"10 1 2\"")).containsExactly(2L);
+    assertThat(store.histogram("system", null, null, 1).getFirst().count()).isEqualTo(2);
+  }
+
+  @Test
+  void search_trackTotalHits_exactUpToTheThresholdThenAtLeast() throws Exception {
+    List<StoredEvent> events = new java.util.ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      events.add(ev(i, T0.plusSeconds(i), "{\"cmd\":\"net use x" + i + "\",\"k\":\"v\"}"));
+    }
+    store.add(events);
+    store.commit();
+    // Beyond the threshold: at least as many as counted, and still the newest events.
+    EventStore.SearchResult over = store.search("\"net use\"", null, null, 5, 10);
+    assertThat(over.relation())
+        .isEqualTo(EventStore.SearchResult.Relation.GREATER_THAN_OR_EQUAL_TO);
+    assertThat(over.totalExact()).isFalse();
+    assertThat(over.total()).isBetween(10L, 30L);
+    assertThat(over.events().stream().map(StoredEvent::id))
+        .containsExactly(30L, 29L, 28L, 27L, 26L);
+    // At or under the threshold, and by default: exact.
+    for (long threshold : new long[] {30, 31, EventStore.DEFAULT_TRACK_TOTAL_HITS}) {
+      EventStore.SearchResult r = store.search("\"net use\"", null, null, 5, threshold);
+      assertThat(r.total()).isEqualTo(30);
+      assertThat(r.relation()).isEqualTo(EventStore.SearchResult.Relation.EQUAL_TO);
+      assertThat(r.events().stream().map(StoredEvent::id)).containsExactly(30L, 29L, 28L, 27L, 26L);
+    }
+    assertThat(store.search("\"net use\"", null, null, 5).total()).isEqualTo(30);
+    assertThat(store.search("\"net use\"", null, null, 5).totalExact()).isTrue();
+    // A count the index knows without counting (one term) stays exact beyond the threshold.
+    EventStore.SearchResult term = store.search("k:v", null, null, 3, 10);
+    assertThat(term.total()).isEqualTo(30);
+    assertThat(term.totalExact()).isTrue();
+    // No events asked for: only the count.
+    EventStore.SearchResult none = store.search("\"net use\"", null, null, 0, 10);
+    assertThat(none.events()).isEmpty();
+    assertThat(none.totalExact()).isFalse();
+    assertThat(store.search("\"net use\"", null, null, 0, 50).total()).isEqualTo(30);
+    assertThat(store.search("\"net use x7\"", null, null, 10, 1).total()).isEqualTo(1);
+    assertThatThrownBy(() -> store.search("k:v", null, null, 5, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("trackTotalHitsUpTo");
+  }
+
+  @Test
   void search_phrases_insideOneValueWithSlop() throws Exception {
     store.add(
         List.of(
@@ -783,7 +875,7 @@ class EventStoreTest {
   }
 
   @Test
-  void open_dayOfLayoutTwo_refusedNamingTheDirectory() throws Exception {
+  void open_dayOfLayoutFour_refusedNamingTheDirectory() throws Exception {
     store.close();
     Path old = dir.resolve("events-2026-11-18");
     try (var d = org.apache.lucene.store.FSDirectory.open(old);
@@ -791,12 +883,12 @@ class EventStoreTest {
             new org.apache.lucene.index.IndexWriter(
                 d, new org.apache.lucene.index.IndexWriterConfig())) {
       w.addDocument(new org.apache.lucene.document.Document());
-      w.setLiveCommitData(java.util.Map.of(Day.FORMAT_KEY, "2").entrySet());
+      w.setLiveCommitData(java.util.Map.of(Day.FORMAT_KEY, "4").entrySet());
     }
     assertThatThrownBy(() -> EventStore.open(dir, EventStore.Settings.defaults()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(old.toString())
-        .hasMessageContaining("store format 2, this version reads 4");
+        .hasMessageContaining("store format 4, this version reads 5");
     deleteTree(old);
     store = EventStore.open(dir, EventStore.Settings.defaults());
   }
