@@ -16,9 +16,12 @@
  *
  * <p>Each JSON value is indexed under its dotted path three ways: a lowercased keyword (so {@code
  * field:value} and wildcards match the whole value without regard to case, like Sigma), its words
- * in one full-text field (a bare word or "phrase" matches any field), and, for numbers, points (so
- * {@code EventID:[4600 TO 4700]} is numeric). Re-adding an id the store holds is skipped (ids are
- * not indexed: see {@link io.vigil.store.EventStore#commit(long)}). The relational side (alerts,
- * tokens, dead letters) is {@link io.vigil.store.db.Database}.
+ * in one full-text field (a bare word or "phrase" matches any field; a value that is one word or a
+ * GUID, timestamp or decimal is one documents-only term instead, found whole or by wildcard), and,
+ * for numbers, points (so {@code EventID:[4600 TO 4700]} is numeric). {@code search(query, from,
+ * to, limit, EventStore.DEFAULT_TRACK_TOTAL_HITS)} counts matches exactly up to 10,000 only.
+ * Re-adding an id the store holds is skipped (ids are not indexed: see {@link
+ * io.vigil.store.EventStore#commit(long)}). The relational side (alerts, tokens, dead letters) is
+ * {@link io.vigil.store.db.Database}.
  */
 package io.vigil.store;

@@ -166,6 +166,25 @@ class EventStoreTest {
   }
 
   @Test
+  void search_nineteenDigitIntegers_exactInTheLongField() throws Exception {
+    store.add(
+        List.of(
+            ev(1, T0, "{\"Keywords\":-9223372036854775808}"),
+            ev(2, T0.plusSeconds(1), "{\"Keywords\":-9214364837600034816}"),
+            ev(3, T0.plusSeconds(2), "{\"Keywords\":9223372036854775807}"),
+            ev(4, T0.plusSeconds(3), "{\"Keywords\":92233720368547758070}")));
+    store.commit();
+    assertThat(EventDocuments.parseLong("-9223372036854775808")).isEqualTo(Long.MIN_VALUE);
+    assertThat(EventDocuments.parseLong("9223372036854775807")).isEqualTo(Long.MAX_VALUE);
+    assertThat(EventDocuments.parseLong("9223372036854775808")).isNull();
+    assertThat(EventDocuments.parseLong("-9223372036854775809")).isNull();
+    assertThat(ids("Keywords:[-9223372036854775808 TO -9223372036854775808]")).containsExactly(1L);
+    assertThat(ids("Keywords:{-9223372036854775808 TO -9214364837600034816]")).containsExactly(2L);
+    assertThat(ids("Keywords:[9223372036854775807 TO *]")).containsExactly(4L, 3L);
+    assertThat(ids("Keywords:\\-9223372036854775808")).containsExactly(1L);
+  }
+
+  @Test
   void search_fullTextWords_phrasesStayInsideOneValue() throws Exception {
     String longWord = "a".repeat(300);
     store.add(
