@@ -349,9 +349,18 @@ final class HttpApi implements AutoCloseable {
     Instant from = instant(q, "from");
     Instant to = instant(q, "to");
     int limit = intParam(q, "limit", 100, 0, 10_000);
-    EventStore.SearchResult r = store.search(query, from, to, limit);
+    // as Elasticsearch: matches are counted up to 10,000 unless the caller asks for every one
+    // (a broad query over millions of events then costs what one page costs)
+    boolean exact = boolParam(q, "exactTotal", false);
+    EventStore.SearchResult r =
+        store.search(
+            query, from, to, limit, exact ? Long.MAX_VALUE : EventStore.DEFAULT_TRACK_TOTAL_HITS);
     StringBuilder sb = new StringBuilder(256 + r.events().size() * 256);
-    sb.append("{\"total\":").append(r.total()).append(",\"events\":[");
+    sb.append("{\"total\":")
+        .append(r.total())
+        .append(",\"totalExact\":")
+        .append(r.totalExact())
+        .append(",\"events\":[");
     boolean first = true;
     for (StoredEvent e : r.events()) {
       if (!first) {
@@ -507,6 +516,19 @@ final class HttpApi implements AutoCloseable {
       out.put(k, v);
     }
     return out;
+  }
+
+  private static boolean boolParam(Map<String, String> q, String name, boolean def) {
+    String v = q.get(name);
+    if (v == null || v.isEmpty()) {
+      return def;
+    }
+    return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default ->
+          throw new BadRequest(400, "parameter " + name + " is '" + v + "'; give true or false");
+    };
   }
 
   private static int intParam(Map<String, String> q, String name, int def, int min, int max) {

@@ -116,6 +116,52 @@ class HttpApiTest {
   }
 
   @Test
+  void search_moreMatchesThanCounted_totalIsALowerBoundUnlessExactTotalAsked() throws Exception {
+    int perCommit = (int) io.vigil.store.EventStore.DEFAULT_TRACK_TOTAL_HITS + 500;
+    // two commits (two segments), each with more matches than are counted; every other event
+    // matches, one second apart
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 4 * perCommit; i++) {
+      body.append("{\"@timestamp\":\"")
+          .append(java.time.Instant.parse("2026-03-14T00:00:00Z").plusSeconds(i))
+          .append("\",\"EventID\":")
+          .append(i % 2 == 0 ? 4624 : 1)
+          .append(",\"n\":")
+          .append(i)
+          .append("}\n");
+      if (i % 1000 == 999 || i % (2 * perCommit) == 2 * perCommit - 1) {
+        HttpResponse<String> r = t.post(body.toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        body.setLength(0);
+      }
+      if (i == 2 * perCommit - 1) {
+        t.drain();
+      }
+    }
+    t.drain();
+    // all but the first event 4624 (n = 0): a conjunction of a term and a range that neither
+    // matches every event is counted match by match (the index knows a single term's count, or a
+    // conjunction's whose other clauses match everything, without counting)
+    int matching = 2 * perCommit - 1;
+    String both = q("EventID:4624 AND n:[1 TO " + (4 * perCommit) + "]");
+    JsonNode counted = t.getJson("/api/v1/events?limit=5&q=" + both);
+    assertThat(counted.path("totalExact").asBoolean()).isFalse();
+    assertThat(counted.path("total").asLong())
+        .isGreaterThanOrEqualTo(io.vigil.store.EventStore.DEFAULT_TRACK_TOTAL_HITS)
+        .isLessThanOrEqualTo(matching);
+    assertThat(counted.path("events")).hasSize(5);
+    JsonNode exact = t.getJson("/api/v1/events?limit=5&exactTotal=true&q=" + both);
+    assertThat(exact.path("totalExact").asBoolean()).isTrue();
+    assertThat(exact.path("total").asLong()).isEqualTo(matching);
+    JsonNode few = t.getJson("/api/v1/events?limit=5&q=" + q("EventID:4624 AND n:[1 TO 200]"));
+    assertThat(few.path("totalExact").asBoolean()).isTrue();
+    assertThat(few.path("total").asLong()).isEqualTo(100);
+    HttpResponse<String> bad = t.get("/api/v1/events?exactTotal=maybe");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("exactTotal").contains("true or false");
+  }
+
+  @Test
   void ingest_malformedLines_goToDeadLettersWithLineNumbersAndTheRestIsAccepted() throws Exception {
     String body = plain(1) + "\n{\"broken\": \n" + plain(2) + "\n[1,2]\n";
     HttpResponse<String> r = t.post(body);
