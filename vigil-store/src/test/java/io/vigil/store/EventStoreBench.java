@@ -26,7 +26,9 @@ import java.util.zip.ZipInputStream;
  *
  * <p>Arguments: {@code STORE_DIR EVENTS [DAYS] [THREADS] [RUNS]}; the shared data is found through
  * {@code $VIGIL_SHARED} or ../shared; {@code -Dbench.windowsOnly=true} replays the OTRF Windows
- * events only. A store that already holds events is only queried.
+ * events only; {@code -Dbench.trackTotalHits=N} (0: exact totals) and {@code
+ * -Dbench.queryCache=false} (Lucene's query cache off) set how queries run. A store that already
+ * holds events is only queried.
  */
 public final class EventStoreBench {
   private static final java.lang.management.ThreadMXBean THREADS =
@@ -215,6 +217,12 @@ public final class EventStoreBench {
   static void queries(EventStore store, Instant start, Instant end, int runs) throws Exception {
     System.out.printf(
         "totals: %s%n", TRACK <= 0 ? "exact" : String.format("exact up to %,d", TRACK));
+    if (!Boolean.parseBoolean(System.getProperty("bench.queryCache", "true"))) {
+      // Lucene's query cache keeps the matches of queries seen often: with parameters rotating
+      // over a few values, later runs then measure the cache, not a hunter's first query.
+      org.apache.lucene.search.IndexSearcher.setDefaultQueryCache(null);
+      System.out.println("query cache: off");
+    }
     Map<String, Run> kinds = new LinkedHashMap<>();
     String[] eventIds = {"4688", "4624", "1", "3", "5156", "4663", "10", "7"};
     String[] images = {
