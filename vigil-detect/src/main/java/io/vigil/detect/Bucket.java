@@ -151,14 +151,21 @@ final class Bucket {
       }
     }
     if (keywordAutomaton != null) {
-      String raw = ctx.event.raw();
-      if (!isJsonObject(raw)
-          || !((keywordScanner != null && keywordScanner.scan(raw, bits))
-              || keywordAutomaton.scanJson(raw, bits))) {
-        // Not JSON text (values come from elsewhere), or a number spelt differently from its
-        // value text: every keyword rule is a candidate.
-        for (int r : keywordRules) {
-          bits[r >>> 6] |= 1L << r;
+      Event e = ctx.event;
+      int traits = e.rawTraits();
+      // JSON parsed from bytes: searched there, without decoding the text
+      if (traits < 0
+          || keywordScanner == null
+          || !keywordScanner.scan(e.rawBytes(), e.rawOffset(), e.rawLength(), traits, bits)) {
+        String raw = e.raw();
+        if (!isJsonObject(raw)
+            || !((keywordScanner != null && keywordScanner.scan(raw, bits))
+                || keywordAutomaton.scanJson(raw, bits))) {
+          // Not JSON text (values come from elsewhere), or a number spelt differently from its
+          // value text: every keyword rule is a candidate.
+          for (int r : keywordRules) {
+            bits[r >>> 6] |= 1L << r;
+          }
         }
       }
     }

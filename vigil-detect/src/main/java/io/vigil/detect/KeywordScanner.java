@@ -1,5 +1,6 @@
 package io.vigil.detect;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -195,6 +196,39 @@ final class KeywordScanner {
         }
       }
     }
+    anchors(json, bits);
+    return true;
+  }
+
+  /**
+   * As {@link #scan(String, long[])} on the UTF-8 bytes of a JSON object whose {@link
+   * io.vigil.event.Event#rawTraits()} are known: those traits replace the passes that look for
+   * escapes and case-folding characters, and the anchors are searched in a Latin-1 view of the
+   * bytes (one copy, no decoding). Every needle is ASCII and UTF-8 spells a non-ASCII character
+   * with bytes from 0x80 only, so a needle is in the bytes exactly when it is in the decoded text,
+   * ignoring ASCII case — except for the Kelvin sign and the dotted capital I, whose lower case is
+   * ASCII: a text holding one answers false (nothing marked), as an escape that may hide a needle.
+   */
+  boolean scan(byte[] utf8, int offset, int length, int traits, long[] bits) {
+    if ((traits & io.vigil.event.Event.RAW_UNICODE_ESCAPE) != 0
+        || (slash && (traits & io.vigil.event.Event.RAW_SLASH_ESCAPE) != 0)) {
+      return false;
+    }
+    String view = new String(utf8, offset, length, StandardCharsets.ISO_8859_1);
+    if ((traits & io.vigil.event.Event.RAW_NON_ASCII) != 0
+        && (view.indexOf(KELVIN_UTF8) >= 0 || view.indexOf(DOTTED_I_UTF8) >= 0)) {
+      return false;
+    }
+    anchors(view, bits);
+    return true;
+  }
+
+  // The UTF-8 bytes of U+212A and U+0130 as Latin-1 characters.
+  private static final String KELVIN_UTF8 = "\u00e2\u0084\u00aa";
+  private static final String DOTTED_I_UTF8 = "\u00c4\u00b0";
+
+  /** Marks the rules of every needle found at an anchor of the text, ignoring ASCII case. */
+  private void anchors(String json, long[] bits) {
     for (Anchor a : anchors) {
       String[] needles = a.needles;
       int[] offsets = a.offsets;
@@ -214,12 +248,29 @@ final class KeywordScanner {
           if (f < 128 && (f >= 'A' && f <= 'Z' ? f + 32 : f) != n.charAt(0)) {
             continue; // quick reject on the first character
           }
-          if (json.regionMatches(true, start, n, 0, n.length())) {
+          if (regionMatchesAscii(json, start, n)) {
             for (int r : a.rules[k]) {
               bits[r >>> 6] |= 1L << r;
             }
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Whether the text holds the lower-case ASCII needle at {@code start}, ignoring ASCII case only
+   * (no Unicode case folding: the dotless i or the long s never match an ASCII letter; the Kelvin
+   * sign and the dotted capital I are excluded before).
+   */
+  private static boolean regionMatchesAscii(String text, int start, String needle) {
+    for (int i = 0; i < needle.length(); i++) {
+      char c = text.charAt(start + i);
+      if (c >= 'A' && c <= 'Z') {
+        c += 32;
+      }
+      if (c != needle.charAt(i)) {
+        return false;
       }
     }
     return true;

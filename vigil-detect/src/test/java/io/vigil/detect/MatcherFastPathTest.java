@@ -273,6 +273,106 @@ class MatcherFastPathTest {
     return KeywordScanner.of(m).scan(json, bits) ? bits[0] : -1;
   }
 
+  /**
+   * The keyword scan of the same JSON from its UTF-8 bytes, with the traits the byte parser learnt:
+   * the marks, or -1 when it cannot answer (the caller then decodes).
+   */
+  private static long keywordMarksFromBytes(String json, String... needles) {
+    Map<String, int[]> m = new LinkedHashMap<>();
+    for (int i = 0; i < needles.length; i++) {
+      m.put(needles[i], new int[] {i});
+    }
+    byte[] utf8 = ("  " + json + " ").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    io.vigil.event.Event e =
+        new io.vigil.event.JsonEventParser(io.vigil.event.FieldSchema.of(List.of("a")))
+            .parse(utf8, 1, utf8.length - 1, "test", 1);
+    assertThat(e.rawTraits()).as("parsed from bytes: %s", json).isNotNegative();
+    long[] bits = new long[1];
+    return KeywordScanner.of(m).scan(utf8, 1, utf8.length - 1, e.rawTraits(), bits) ? bits[0] : -1;
+  }
+
+  @Test
+  void keywordScanOfBytes_sameMarksAsTheTextScan() {
+    String[][] cases = {
+      {"{\"a\":\"x SEKURLSA::logonpasswords\"}", "sekurlsa::", "mimikatz"},
+      {"{\"a\":\"C:\\\\Temp\\\\mimilib.dll\"}", "\\mimilib.dll"},
+      {"{\"a\":\"say \\\"hi\\\"\"}", "\"hi\""},
+      {"{\"u\":\"http:\\/\\/x\",\"a\":\"kerberos::ptt\"}", "kerberos::ptt"},
+      {"{\"a\":\"C:\\\\users mimikatz\"}", "mimikatz"},
+      // non-ASCII text around and inside values: never part of an ASCII needle
+      {"{\"a\":\"Microsoft\u00ae Windows\u00ae mimikatz.exe\u00e9\"}", "mimikatz", "windows"},
+      {"{\"\u00e9t\u00e9\":\"\u00e9Kiwi Legit Printer\u20ac\"}", "kiwi legit printer"},
+      // needles at the very start and end of the text, and across values and keys
+      {"{\"kiwi\":1}", "{\"kiwi", "1}", "kiwi\":1"},
+      // the dotless i and the long s fold to ASCII letters in upper case: not the same letters
+      {"{\"a\":\"m\u0131m\u0131katz \u017fekurlsa::\"}", "mimikatz", "sekurlsa::"},
+    };
+    for (String[] c : cases) {
+      String[] needles = java.util.Arrays.copyOfRange(c, 1, c.length);
+      long text = keywordMarks(c[0], needles);
+      assertThat(text).as(c[0]).isNotNegative();
+      assertThat(keywordMarksFromBytes(c[0], needles)).as(c[0]).isEqualTo(text);
+    }
+    assertThat(keywordMarksFromBytes("{\"a\":\"x sekurlsa:: \u00ae\"}", "sekurlsa::", "y"))
+        .isEqualTo(0b01L);
+    assertThat(keywordMarksFromBytes("{\"a\":\"m\u0131m\u0131katz\"}", "mimikatz")).isZero();
+    // what the bytes cannot show: a backslash-u escape, an escaped slash when a needle has one, a
+    // character whose lower case is ASCII
+    assertThat(keywordMarksFromBytes("{\"a\":\"\\u006dimikatz\"}", "mimikatz")).isEqualTo(-1L);
+    assertThat(keywordMarksFromBytes("{\"u\":\"a\\/b\"}", "a/b", "kerberos::ptt")).isEqualTo(-1L);
+    assertThat(keywordMarksFromBytes("{\"u\":\"a\\/b kerberos::ptt\"}", "kerberos::ptt"))
+        .isEqualTo(0b1L);
+    assertThat(keywordMarksFromBytes("{\"a\":\"mimi\u212Aatz\"}", "mimikatz")).isEqualTo(-1L);
+    assertThat(keywordMarksFromBytes("{\"a\":\"\u0130 mimikatz\"}", "mimikatz")).isEqualTo(-1L);
+  }
+
+  @Test
+  void keywordScanOfBytes_randomTexts_sameMarksAsTheTextScan() {
+    java.util.Random random = new java.util.Random(42);
+    String[] pieces = {
+      "mimi",
+      "katz",
+      "::",
+      "sekurlsa",
+      "Kiwi",
+      " ",
+      ".",
+      "\\\\",
+      "\\\"",
+      "\u00ae",
+      "\u00e9",
+      "\u20ac",
+      "k",
+      "K",
+      "dll",
+      "lsadump",
+      "x",
+      "\u4e2d",
+      "\\n"
+    };
+    String[] needles = {"mimikatz", "sekurlsa::", "lsadump::", "kiwi legit", ".dll", "\\mimi"};
+    for (int round = 0; round < 2_000; round++) {
+      StringBuilder json = new StringBuilder("{");
+      int fields = 1 + random.nextInt(4);
+      for (int f = 0; f < fields; f++) {
+        json.append(f == 0 ? "" : ",").append("\"f").append(f).append("\":\"");
+        int n = random.nextInt(12);
+        for (int i = 0; i < n; i++) {
+          String p = pieces[random.nextInt(pieces.length)];
+          json.append(
+              random.nextBoolean() || p.startsWith("\\")
+                  ? p
+                  : p.toUpperCase(java.util.Locale.ROOT));
+        }
+        json.append('"');
+      }
+      String text = json.append('}').toString();
+      long expected = keywordMarks(text, needles);
+      assertThat(expected).as(text).isNotNegative();
+      assertThat(keywordMarksFromBytes(text, needles)).as(text).isEqualTo(expected);
+    }
+  }
+
   @Test
   void keywordScan_escapesInTheText() {
     // needles are found in JSON spelling, ignoring ASCII case

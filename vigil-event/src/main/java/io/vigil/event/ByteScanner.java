@@ -97,6 +97,10 @@ final class ByteScanner {
   // the slots given a value, to freeze multi-valued ones at the end without visiting every slot
   private int[] touched = new int[32];
   private int touchedCount;
+  // the high bits of every string byte read (non-zero: the text holds a non-ASCII character)
+  private long highs;
+  // Event.RAW_UNICODE_ESCAPE and Event.RAW_SLASH_ESCAPE when such an escape was met
+  private int escapes;
 
   ByteScanner(byte[] b, int start, int end, Object[] values, JsonLimits limits) {
     this.b = b;
@@ -105,6 +109,14 @@ final class ByteScanner {
     this.values = values;
     this.maxDepth = limits.maxDepth();
     this.maxFields = limits.maxFields();
+  }
+
+  /**
+   * What the text holds that a search of its bytes must know ({@link Event#rawTraits()}); valid
+   * after {@link #event} returned.
+   */
+  int traits() {
+    return escapes | ((highs & HIGHS) != 0 ? Event.RAW_NON_ASCII : 0);
   }
 
   /** Reads the one object that must fill the bytes (white space around it allowed). */
@@ -505,12 +517,17 @@ final class ByteScanner {
   private int stringStop(int i) {
     byte[] b = this.b;
     int end = this.end;
+    // the words read may reach past the stop, but never past the text: their high bits still
+    // tell whether the text holds a non-ASCII byte
+    long hi = 0;
     while (i + 16 <= end) {
       long x = (long) LONGS.get(b, i);
       long y = (long) LONGS.get(b, i + 8);
+      hi |= x | y;
       long tx = stops(x);
       long ty = stops(y);
       if ((tx | ty) != 0) {
+        highs |= hi;
         // the lowest flagged byte is exact (higher ones may be borrows)
         return tx != 0
             ? i + (Long.numberOfTrailingZeros(tx) >>> 3)
@@ -519,15 +536,20 @@ final class ByteScanner {
       i += 16;
     }
     while (i + 8 <= end) {
-      long t = stops((long) LONGS.get(b, i));
+      long x = (long) LONGS.get(b, i);
+      hi |= x;
+      long t = stops(x);
       if (t != 0) {
+        highs |= hi;
         return i + (Long.numberOfTrailingZeros(t) >>> 3);
       }
       i += 8;
     }
     while (i < end && !STRING_STOP[b[i] & 0xff]) {
+      hi |= b[i];
       i++;
     }
+    highs |= hi;
     return i;
   }
 
@@ -696,12 +718,15 @@ final class ByteScanner {
         int e = b[pos + 1] & 0xff;
         pos += 2;
         if (e == 'u') {
+          escapes |= Event.RAW_UNICODE_ESCAPE;
           int code = hex4();
           if (code >= 0xD800 && code <= 0xDFFF) {
             flags |= SURROGATE;
           }
         } else if (!SIMPLE_ESCAPE[e]) {
           throw Fallback.INSTANCE;
+        } else if (e == '/') {
+          escapes |= Event.RAW_SLASH_ESCAPE;
         }
       } while (pos < end && b[pos] == '\\');
     }

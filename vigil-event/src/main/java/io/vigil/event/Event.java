@@ -43,6 +43,7 @@ public final class Event {
   private byte[] rawBytes;
   private int rawOffset;
   private final int rawLength;
+  private final int rawTraits;
   private final String origin;
   private final long index;
   private Map<String, Object> all;
@@ -61,6 +62,7 @@ public final class Event {
     this.rawBytes = null;
     this.rawOffset = 0;
     this.rawLength = 0;
+    this.rawTraits = -1;
     this.origin = origin;
     this.index = index;
     this.all = all;
@@ -73,6 +75,7 @@ public final class Event {
       byte[] rawBytes,
       int rawOffset,
       int rawLength,
+      int rawTraits,
       String origin,
       long index) {
     this.schema = schema;
@@ -80,8 +83,28 @@ public final class Event {
     this.rawBytes = rawBytes;
     this.rawOffset = rawOffset;
     this.rawLength = rawLength;
+    this.rawTraits = rawTraits;
     this.origin = origin;
     this.index = index;
+  }
+
+  /** {@link #rawTraits()}: the raw text holds a character outside ASCII. */
+  public static final int RAW_NON_ASCII = 1;
+
+  /** {@link #rawTraits()}: the raw JSON text holds a backslash-u escape. */
+  public static final int RAW_UNICODE_ESCAPE = 2;
+
+  /** {@link #rawTraits()}: the raw JSON text holds an escaped slash. */
+  public static final int RAW_SLASH_ESCAPE = 4;
+
+  /**
+   * What a search of the raw bytes must know about them, learnt while they were parsed: {@link
+   * #RAW_NON_ASCII}, {@link #RAW_UNICODE_ESCAPE}, {@link #RAW_SLASH_ESCAPE}, or -1 when unknown (no
+   * raw bytes, or an event the byte parser handed to the text parser). When known, the raw bytes
+   * are one JSON object.
+   */
+  public int rawTraits() {
+    return rawBytes == null ? -1 : rawTraits;
   }
 
   /** Starts an event for sources that are not JSON (syslog, CSV, binary formats). */

@@ -114,8 +114,9 @@ public final class JsonEventParser {
     if (length <= limits.maxEventChars()) {
       Object[] values = new Object[schema.size()];
       try {
-        new ByteScanner(utf8, offset, offset + length, values, limits).event(schema.root());
-        return new Event(schema, values, utf8, offset, length, origin, index);
+        ByteScanner scanner = new ByteScanner(utf8, offset, offset + length, values, limits);
+        scanner.event(schema.root());
+        return new Event(schema, values, utf8, offset, length, scanner.traits(), origin, index);
       } catch (ByteScanner.Fallback e) {
         // decided by the text path below, error messages included
       }

@@ -42,6 +42,33 @@ class JsonEventParserBytesTest {
   }
 
   @Test
+  void rawTraits_whatTheBytesHold() {
+    assertThat(bytes("{\"Image\":\"C:\\\\users\\\\x.exe\",\"n\":[1,\"a\"]}").rawTraits())
+        .as("plain ASCII; an escaped backslash before u is no unicode escape")
+        .isZero();
+    assertThat(bytes("{\"Image\":\"Windows\u00ae\"}").rawTraits()).isEqualTo(Event.RAW_NON_ASCII);
+    assertThat(bytes("{\"Other\":\"skipped \u20ac\"}").rawTraits())
+        .as("in a value no rule reads")
+        .isEqualTo(Event.RAW_NON_ASCII);
+    assertThat(bytes("{\"Stra\u00dfe\":1}").rawTraits())
+        .as("in a key")
+        .isEqualTo(Event.RAW_NON_ASCII);
+    assertThat(bytes("{\"x\":\"" + "a".repeat(40) + "\u00e9" + "b".repeat(40) + "\"}").rawTraits())
+        .as("between two 16-byte steps")
+        .isEqualTo(Event.RAW_NON_ASCII);
+    assertThat(bytes("{\"Other\":\"\\u0041\"}").rawTraits()).isEqualTo(Event.RAW_UNICODE_ESCAPE);
+    assertThat(bytes("{\"Other\":\"http:\\/\\/x\"}").rawTraits()).isEqualTo(Event.RAW_SLASH_ESCAPE);
+    assertThat(bytes("{\"k\\u00e9\":\"\u00e9\\/\"}").rawTraits())
+        .isEqualTo(Event.RAW_NON_ASCII | Event.RAW_UNICODE_ESCAPE | Event.RAW_SLASH_ESCAPE);
+    assertThat(parser.parse("{\"Image\":\"x\"}", "f", 1).rawTraits())
+        .as("parsed from text: unknown")
+        .isEqualTo(-1);
+    assertThat(bytes("{\"Image\":{\"nested\":1}}").rawTraits())
+        .as("decided by the text path: unknown")
+        .isEqualTo(-1);
+  }
+
+  @Test
   void parseBytes_flatWindowsEvent_valuesAsTheTextPath() {
     String json =
         "{\"EventID\":4688,\"Image\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\",\"Message\":"
