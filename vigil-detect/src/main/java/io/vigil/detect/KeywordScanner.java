@@ -156,7 +156,7 @@ final class KeywordScanner {
   }
 
   /** Higher for rarer characters; letters count as their more frequent case. */
-  private static int rarity(char c) {
+  static int rarity(char c) {
     int a = BY_FREQUENCY.indexOf(c);
     char other =
         Character.isLetter(c)

@@ -195,6 +195,11 @@ final class MatchContext {
     keywordLower.add(s.toLowerCase(Locale.ROOT));
   }
 
+  /** Whether the lower-case form of the slot's value is already known for this event. */
+  boolean hasLower(int slot) {
+    return slot >= 0 && slot < lower.length && stamp[slot] == generation;
+  }
+
   /** The lower-case form of a string value read from a slot (-1: not cached). */
   String lower(int slot, String s) {
     if (slot < 0 || slot >= lower.length) {

@@ -114,6 +114,13 @@ sealed interface ValueTest {
       }
       String s;
       if (value instanceof String str) {
+        if (!cased
+            && str.length() >= FOLD_MIN
+            && kind != Kind.GLOB
+            && !ctx.hasLower(slot)
+            && foldable(str)) {
+          return compareFolded(str);
+        }
         s = cased ? str : ctx.lower(slot, str);
       } else if (value instanceof Long l) {
         if (numeric) {
@@ -129,6 +136,89 @@ sealed interface ValueTest {
         }
       }
       return compare(s);
+    }
+
+    /**
+     * Values from this length on are tested without a lower-case copy when they allow it ({@link
+     * #foldable}): lower-casing kilobytes (a PowerShell {@code ContextInfo}) for one test costs
+     * more than finding the needle ignoring ASCII case; shorter values are lower-cased once per
+     * event and shared by every test of the slot.
+     */
+    static final int FOLD_MIN = 256;
+
+    /**
+     * Whether testing the value ignoring ASCII case gives what testing its lower-case form gives:
+     * true when the needle is ASCII and the value holds neither the Kelvin sign nor the dotted
+     * capital I, the only characters whose lower case is (or starts with) an ASCII letter. Every
+     * other character lower-cases to itself or to another non-ASCII character, one for one, so it
+     * can never equal a needle character either way.
+     */
+    private boolean foldable(String value) {
+      for (int i = 0; i < needle.length(); i++) {
+        if (needle.charAt(i) >= 128) {
+          return false;
+        }
+      }
+      // immediate for a Latin-1 string, which cannot hold either
+      return value.indexOf('\u212A') < 0 && value.indexOf('\u0130') < 0;
+    }
+
+    /** {@link #compare} of the value's lower-case form, for a {@link #foldable} value. */
+    private boolean compareFolded(String s) {
+      int n = needle.length();
+      return switch (kind) {
+        case EXACT -> s.length() == n && foldedAt(s, 0);
+        case PREFIX -> s.length() >= n && foldedAt(s, 0);
+        case SUFFIX -> s.length() >= n && foldedAt(s, s.length() - n);
+        case CONTAINS -> containsFolded(s);
+        case GLOB -> glob(needle, s.toLowerCase(Locale.ROOT));
+      };
+    }
+
+    /** Whether the needle is at {@code start}, ignoring ASCII case. */
+    private boolean foldedAt(String s, int start) {
+      for (int j = 0; j < needle.length(); j++) {
+        char c = s.charAt(start + j);
+        if (c >= 'A' && c <= 'Z') {
+          c += 32;
+        }
+        if (c != needle.charAt(j)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Finds the needle ignoring ASCII case: the value is searched (vectorized {@code indexOf}) for
+     * the needle's rarest character, in each case when it is a letter, and each hit is checked.
+     */
+    private boolean containsFolded(String s) {
+      int anchor = 0;
+      int best = -1;
+      for (int i = 0; i < needle.length(); i++) {
+        int r = KeywordScanner.rarity(needle.charAt(i));
+        if (r > best) {
+          best = r;
+          anchor = i;
+        }
+      }
+      char lo = needle.charAt(anchor);
+      int last = s.length() - needle.length() + anchor;
+      if (containsFoldedAt(s, lo, anchor, last)) {
+        return true;
+      }
+      char up = (char) (lo >= 'a' && lo <= 'z' ? lo - 32 : lo);
+      return up != lo && containsFoldedAt(s, up, anchor, last);
+    }
+
+    private boolean containsFoldedAt(String s, char c, int anchor, int last) {
+      for (int p = s.indexOf(c, anchor); p >= 0 && p <= last; p = s.indexOf(c, p + 1)) {
+        if (foldedAt(s, p - anchor)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Whether a glob is made of {@link Pattern#ANY} only (it matches every text). */

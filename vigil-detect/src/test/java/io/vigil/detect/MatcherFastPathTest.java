@@ -411,6 +411,59 @@ class MatcherFastPathTest {
   }
 
   @Test
+  void longValues_testedWithoutALowerCaseCopy_sameAnswerAsTheLowerCaseForm() {
+    String[] patterns = {
+      "*kiwi*", "*-enc*", "*\\powershell.exe", "c:\\windows\\*", "*update-help*", "*é*",
+      "*\u212Aelvin*", "*=*", "*ab?d*", "*x*", "*~q*", "*\\*",
+    };
+    String[] pieces = {
+      "C:\\Windows\\",
+      "\\PowerShell.exe",
+      "KIWI",
+      "kiWi",
+      "\u212Aiwi",
+      "-EnC",
+      "\u0130",
+      "\u0131",
+      "é",
+      "É",
+      "abXd",
+      "=",
+      "Update-Help",
+      " ",
+      "x",
+      "~Q",
+      "\u017f",
+      "Z".repeat(60),
+      "y".repeat(100),
+    };
+    java.util.Random random = new java.util.Random(7);
+    MatchContext ctx = new MatchContext();
+    for (int round = 0; round < 3_000; round++) {
+      StringBuilder sb = new StringBuilder();
+      while (sb.length() < ValueTest.Str.FOLD_MIN || random.nextInt(4) != 0) {
+        sb.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String value = sb.toString();
+      String lower = value.toLowerCase(java.util.Locale.ROOT);
+      for (String p : patterns) {
+        ValueTest.Str t = ValueTest.Str.of(Pattern.parse(p), false);
+        assertThat(t.test(value, -1, ctx))
+            .as("%s on '%s'", p, value)
+            .isEqualTo(t.testText(value, lower));
+      }
+    }
+    // found at the value's very start and end, in any case
+    ValueTest.Str kiwi = ValueTest.Str.of(Pattern.parse("*kiwi*"), false);
+    String pad = "-".repeat(ValueTest.Str.FOLD_MIN);
+    assertThat(kiwi.test("KiWi" + pad, -1, ctx)).isTrue();
+    assertThat(kiwi.test(pad + "kIWI", -1, ctx)).isTrue();
+    assertThat(kiwi.test(pad + "kIW", -1, ctx)).isFalse();
+    assertThat(ValueTest.Str.of(Pattern.parse("*\\x.exe"), false).test(pad + "\\X.EXE", -1, ctx))
+        .isTrue();
+  }
+
+  @Test
   void fieldItemIndex_givesTheAnswerOfItsTestsOneByOne() {
     // Sigma patterns: exact, prefix, suffix, contains, empty, glob, cased and numeric values
     String[] patterns = {
