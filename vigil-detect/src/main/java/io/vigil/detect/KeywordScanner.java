@@ -248,7 +248,7 @@ final class KeywordScanner {
           if (f < 128 && (f >= 'A' && f <= 'Z' ? f + 32 : f) != n.charAt(0)) {
             continue; // quick reject on the first character
           }
-          if (regionMatchesAscii(json, start, n)) {
+          if (ValueTest.foldedAt(json, start, n)) {
             for (int r : a.rules[k]) {
               bits[r >>> 6] |= 1L << r;
             }
@@ -256,23 +256,5 @@ final class KeywordScanner {
         }
       }
     }
-  }
-
-  /**
-   * Whether the text holds the lower-case ASCII needle at {@code start}, ignoring ASCII case only
-   * (no Unicode case folding: the dotless i or the long s never match an ASCII letter; the Kelvin
-   * sign and the dotted capital I are excluded before).
-   */
-  private static boolean regionMatchesAscii(String text, int start, String needle) {
-    for (int i = 0; i < needle.length(); i++) {
-      char c = text.charAt(start + i);
-      if (c >= 'A' && c <= 'Z') {
-        c += 32;
-      }
-      if (c != needle.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -26,6 +26,25 @@ sealed interface ValueTest {
   /** What the test expects, in Sigma-like notation, for explanations. */
   String describe();
 
+  /**
+   * Whether the text holds the lower-case ASCII needle at {@code start} (in range), ignoring ASCII
+   * case only: no Unicode case folding, so the dotless i or the long s never match {@code i} or
+   * {@code s} (callers exclude the Kelvin sign and the dotted capital I, whose lower case is
+   * ASCII).
+   */
+  static boolean foldedAt(String text, int start, String needle) {
+    for (int j = 0; j < needle.length(); j++) {
+      char c = text.charAt(start + j);
+      if (c >= 'A' && c <= 'Z') {
+        c += 32;
+      }
+      if (c != needle.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String text(Object value) {
     if (value instanceof String s) {
       return s;
@@ -167,26 +186,12 @@ sealed interface ValueTest {
     private boolean compareFolded(String s) {
       int n = needle.length();
       return switch (kind) {
-        case EXACT -> s.length() == n && foldedAt(s, 0);
-        case PREFIX -> s.length() >= n && foldedAt(s, 0);
-        case SUFFIX -> s.length() >= n && foldedAt(s, s.length() - n);
+        case EXACT -> s.length() == n && foldedAt(s, 0, needle);
+        case PREFIX -> s.length() >= n && foldedAt(s, 0, needle);
+        case SUFFIX -> s.length() >= n && foldedAt(s, s.length() - n, needle);
         case CONTAINS -> containsFolded(s);
         case GLOB -> glob(needle, s.toLowerCase(Locale.ROOT));
       };
-    }
-
-    /** Whether the needle is at {@code start}, ignoring ASCII case. */
-    private boolean foldedAt(String s, int start) {
-      for (int j = 0; j < needle.length(); j++) {
-        char c = s.charAt(start + j);
-        if (c >= 'A' && c <= 'Z') {
-          c += 32;
-        }
-        if (c != needle.charAt(j)) {
-          return false;
-        }
-      }
-      return true;
     }
 
     /**
@@ -214,7 +219,7 @@ sealed interface ValueTest {
 
     private boolean containsFoldedAt(String s, char c, int anchor, int last) {
       for (int p = s.indexOf(c, anchor); p >= 0 && p <= last; p = s.indexOf(c, p + 1)) {
-        if (foldedAt(s, p - anchor)) {
+        if (foldedAt(s, p - anchor, needle)) {
           return true;
         }
       }
