@@ -188,41 +188,41 @@ final class StoreQueryParser extends QueryParser {
         .build();
   }
 
-  /** A bare wildcard also searches the words without positions. */
+  /** A query of one field, built by the parser. */
+  private interface InField {
+    Query in(String field) throws ParseException;
+  }
+
+  /**
+   * A bare (field-less) query also searches the words without positions: the query in {@link
+   * EventDocuments#ALL} or in {@link EventDocuments#FLAT}.
+   */
+  private static Query alsoFlat(String field, InField query) throws ParseException {
+    Query q = query.in(field);
+    return EventDocuments.ALL.equals(field) && !(q instanceof MatchAllDocsQuery)
+        ? either(q, query.in(EventDocuments.FLAT))
+        : q;
+  }
+
   @Override
   protected Query getWildcardQuery(String field, String termStr) throws ParseException {
-    Query q = super.getWildcardQuery(field, termStr);
-    return EventDocuments.ALL.equals(field) && !(q instanceof MatchAllDocsQuery)
-        ? either(q, super.getWildcardQuery(EventDocuments.FLAT, termStr))
-        : q;
+    return alsoFlat(field, f -> super.getWildcardQuery(f, termStr));
   }
 
-  /** A bare prefix also searches the words without positions. */
   @Override
   protected Query getPrefixQuery(String field, String termStr) throws ParseException {
-    Query q = super.getPrefixQuery(field, termStr);
-    return EventDocuments.ALL.equals(field)
-        ? either(q, super.getPrefixQuery(EventDocuments.FLAT, termStr))
-        : q;
+    return alsoFlat(field, f -> super.getPrefixQuery(f, termStr));
   }
 
-  /** A bare fuzzy word also searches the words without positions. */
   @Override
   protected Query getFuzzyQuery(String field, String termStr, float minSimilarity)
       throws ParseException {
-    Query q = super.getFuzzyQuery(field, termStr, minSimilarity);
-    return EventDocuments.ALL.equals(field)
-        ? either(q, super.getFuzzyQuery(EventDocuments.FLAT, termStr, minSimilarity))
-        : q;
+    return alsoFlat(field, f -> super.getFuzzyQuery(f, termStr, minSimilarity));
   }
 
-  /** A bare regular expression also searches the words without positions. */
   @Override
   protected Query getRegexpQuery(String field, String termStr) throws ParseException {
-    Query q = super.getRegexpQuery(field, termStr);
-    return EventDocuments.ALL.equals(field)
-        ? either(q, super.getRegexpQuery(EventDocuments.FLAT, termStr))
-        : q;
+    return alsoFlat(field, f -> super.getRegexpQuery(f, termStr));
   }
 
   /** A range of numbers when both bounds are numbers (or open), else of lowercased text. */
