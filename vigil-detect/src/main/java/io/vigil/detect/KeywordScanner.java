@@ -1,5 +1,6 @@
 package io.vigil.detect;
 
+import io.vigil.event.Event;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -202,20 +203,20 @@ final class KeywordScanner {
 
   /**
    * As {@link #scan(String, long[])} on the UTF-8 bytes of a JSON object whose {@link
-   * io.vigil.event.Event#rawTraits()} are known: those traits replace the passes that look for
-   * escapes and case-folding characters, and the anchors are searched in a Latin-1 view of the
-   * bytes (one copy, no decoding). Every needle is ASCII and UTF-8 spells a non-ASCII character
-   * with bytes from 0x80 only, so a needle is in the bytes exactly when it is in the decoded text,
-   * ignoring ASCII case — except for the Kelvin sign and the dotted capital I, whose lower case is
-   * ASCII: a text holding one answers false (nothing marked), as an escape that may hide a needle.
+   * Event#rawTraits()} are known: those traits replace the passes that look for escapes and
+   * case-folding characters, and the anchors are searched in a Latin-1 view of the bytes (one copy,
+   * no decoding). Every needle is ASCII and UTF-8 spells a non-ASCII character with bytes from 0x80
+   * only, so a needle is in the bytes exactly when it is in the decoded text, ignoring ASCII case —
+   * except for the Kelvin sign and the dotted capital I, whose lower case is ASCII: a text holding
+   * one answers false (nothing marked), as an escape that may hide a needle.
    */
   boolean scan(byte[] utf8, int offset, int length, int traits, long[] bits) {
-    if ((traits & io.vigil.event.Event.RAW_UNICODE_ESCAPE) != 0
-        || (slash && (traits & io.vigil.event.Event.RAW_SLASH_ESCAPE) != 0)) {
+    if ((traits & Event.RAW_UNICODE_ESCAPE) != 0
+        || (slash && (traits & Event.RAW_SLASH_ESCAPE) != 0)) {
       return false;
     }
     String view = new String(utf8, offset, length, StandardCharsets.ISO_8859_1);
-    if ((traits & io.vigil.event.Event.RAW_NON_ASCII) != 0
+    if ((traits & Event.RAW_NON_ASCII) != 0
         && (view.indexOf(KELVIN_UTF8) >= 0 || view.indexOf(DOTTED_I_UTF8) >= 0)) {
       return false;
     }

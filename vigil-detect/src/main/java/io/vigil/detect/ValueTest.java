@@ -133,11 +133,7 @@ sealed interface ValueTest {
       }
       String s;
       if (value instanceof String str) {
-        if (!cased
-            && str.length() >= FOLD_MIN
-            && kind != Kind.GLOB
-            && !ctx.hasLower(slot)
-            && foldable(str)) {
+        if (!cased && str.length() >= FOLD_MIN && !ctx.hasLower(slot) && foldable(str)) {
           return compareFolded(str);
         }
         s = cased ? str : ctx.lower(slot, str);
@@ -167,12 +163,16 @@ sealed interface ValueTest {
 
     /**
      * Whether testing the value ignoring ASCII case gives what testing its lower-case form gives:
-     * true when the needle is ASCII and the value holds neither the Kelvin sign nor the dotted
-     * capital I, the only characters whose lower case is (or starts with) an ASCII letter. Every
-     * other character lower-cases to itself or to another non-ASCII character, one for one, so it
-     * can never equal a needle character either way.
+     * true when the needle is ASCII, not a glob (globs use the slot's shared lower-case copy), and
+     * the value holds neither the Kelvin sign nor the dotted capital I, the only characters whose
+     * lower case is (or starts with) an ASCII letter. Every other character lower-cases to itself
+     * or to another non-ASCII character, one for one, so it can never equal a needle character
+     * either way.
      */
     private boolean foldable(String value) {
+      if (kind == Kind.GLOB) {
+        return false;
+      }
       for (int i = 0; i < needle.length(); i++) {
         if (needle.charAt(i) >= 128) {
           return false;
@@ -190,7 +190,7 @@ sealed interface ValueTest {
         case PREFIX -> s.length() >= n && foldedAt(s, 0, needle);
         case SUFFIX -> s.length() >= n && foldedAt(s, s.length() - n, needle);
         case CONTAINS -> containsFolded(s);
-        case GLOB -> glob(needle, s.toLowerCase(Locale.ROOT));
+        case GLOB -> throw new IllegalStateException("a glob is never foldable");
       };
     }
 

@@ -32,13 +32,26 @@ final class Day {
    * at least 16 MB. Bigger buffers mean fewer, larger flushed segments and fewer merges. The system
    * property {@code vigil.store.writerBufferMB} sets it (for measurements).
    */
-  static final double WRITER_BUFFER_MB =
-      Double.parseDouble(
-          System.getProperty(
-              "vigil.store.writerBufferMB",
-              Double.toString(
-                  Math.max(
-                      16, Math.min(256, Runtime.getRuntime().maxMemory() / 16.0 / (1 << 20))))));
+  static final double WRITER_BUFFER_MB = writerBufferMb();
+
+  private static double writerBufferMb() {
+    String set = System.getProperty("vigil.store.writerBufferMB");
+    if (set == null) {
+      return Math.max(16, Math.min(256, Runtime.getRuntime().maxMemory() / 16.0 / (1 << 20)));
+    }
+    try {
+      double mb = Double.parseDouble(set.strip());
+      if (mb >= 1 && mb <= 2047) {
+        return mb;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException(
+        "system property vigil.store.writerBufferMB is '"
+            + set
+            + "'; give the writer buffer in MB, from 1 to 2047, or leave it unset");
+  }
 
   /** Segments per tier of the merge policy (Lucene's default 10): fewer merges during bulk adds. */
   static final double SEGMENTS_PER_TIER = 16;
