@@ -21,6 +21,8 @@ final class Bucket {
   // Per field: its NeedleAutomata (exact/prefix, reversed suffix, substring), kept as two arrays.
   private final FieldAutomaton[][] automata;
   private final boolean[][] reversed;
+  // Per field: the rules its automata marked for recent string values.
+  private final ValueMemo[] memos;
   // Rules with no atom: evaluated when one field they need is present (needs[i] null: always).
   private final int[] alwaysRules;
   private final Field[][] alwaysNeeds;
@@ -84,12 +86,14 @@ final class Bucket {
     fields = needles.keySet().toArray(Field[]::new);
     automata = new FieldAutomaton[fields.length][];
     reversed = new boolean[fields.length][];
+    memos = new ValueMemo[fields.length];
     for (int f = 0; f < fields.length; f++) {
       Map<String, int[]> marks = new LinkedHashMap<>();
       needles.get(fields[f]).forEach((k, v) -> marks.put(k, distinct(v)));
       NeedleAutomata split = NeedleAutomata.of(marks, FieldAutomaton.DENSE_CELLS);
       automata[f] = split.automata();
       reversed[f] = split.reversed();
+      memos[f] = new ValueMemo();
     }
     alwaysRules = always.stream().mapToInt(Integer::intValue).toArray();
     alwaysNeeds = needs.toArray(Field[][]::new);
@@ -143,8 +147,25 @@ final class Bucket {
   void candidates(MatchContext ctx, long[] bits) {
     for (int f = 0; f < fields.length; f++) {
       Object v = fields[f].get(ctx);
-      if (v != null) {
-        FieldAutomaton[] as = automata[f];
+      if (v == null) {
+        continue;
+      }
+      FieldAutomaton[] as = automata[f];
+      ValueMemo memo = memos[f];
+      if (v instanceof String s && s.length() <= ValueMemo.MAX_LENGTH && memo.on()) {
+        int[] known = memo.get(s);
+        if (known == null) {
+          long[] own = ctx.memoBits(words);
+          for (int i = 0; i < as.length; i++) {
+            as[i].scan(s, reversed[f][i], own);
+          }
+          known = ctx.setBits(own, words);
+          memo.put(s, known);
+        }
+        for (int r : known) {
+          bits[r >>> 6] |= 1L << r;
+        }
+      } else {
         for (int i = 0; i < as.length; i++) {
           probe(as[i], reversed[f][i], v, ctx, bits);
         }
@@ -255,6 +276,11 @@ final class Bucket {
         + " automaton states ("
         + bytes / 1024
         + " KiB)"
+        + (keywordScanner == null ? "" : "\n      keyword anchors: " + keywordScanner.describe())
+        + "\n      value memos (hits/lookups of the trial): "
+        + java.util.stream.IntStream.range(0, fields.length)
+            .mapToObj(f -> fields[f].name + " " + memos[f].stats())
+            .collect(java.util.stream.Collectors.joining(", "))
         + java.util.Arrays.stream(alwaysRules)
             .mapToObj(
                 r -> "\n      always: " + rules[r].rule.logsource() + " " + rules[r].rule.title())

@@ -52,6 +52,34 @@ final class MatchContext {
     return bucketBits;
   }
 
+  private long[] memoBits = new long[0];
+
+  /** A cleared bit set of at least the given number of words, for one field's marks. */
+  long[] memoBits(int words) {
+    if (memoBits.length < words) {
+      memoBits = new long[Math.max(words, 2 * memoBits.length)];
+    } else {
+      java.util.Arrays.fill(memoBits, 0, words, 0L);
+    }
+    return memoBits;
+  }
+
+  /** The numbers of the bits set in the first {@code words} words, ascending. */
+  int[] setBits(long[] bits, int words) {
+    int n = 0;
+    for (int w = 0; w < words; w++) {
+      n += Long.bitCount(bits[w]);
+    }
+    int[] out = new int[n];
+    int k = 0;
+    for (int w = 0; w < words; w++) {
+      for (long b = bits[w]; b != 0; b &= b - 1) {
+        out[k++] = (w << 6) | Long.numberOfTrailingZeros(b);
+      }
+    }
+    return out;
+  }
+
   /** A cleared bit set of the given number of words, for the rules ready to evaluate. */
   long[] readyBits(int words) {
     if (readyBits.length != words) {
