@@ -44,24 +44,23 @@ final class MatchContext {
 
   /** A cleared bit set of at least the given number of words, for a bucket's candidates. */
   long[] bucketBits(int words) {
-    if (bucketBits.length < words) {
-      bucketBits = new long[Math.max(words, 2 * bucketBits.length)];
-    } else {
-      java.util.Arrays.fill(bucketBits, 0, words, 0L);
+    return bucketBits = cleared(bucketBits, words);
+  }
+
+  /** The array with its first {@code words} words cleared, or a larger new one. */
+  private static long[] cleared(long[] bits, int words) {
+    if (bits.length < words) {
+      return new long[Math.max(words, 2 * bits.length)];
     }
-    return bucketBits;
+    java.util.Arrays.fill(bits, 0, words, 0L);
+    return bits;
   }
 
   private long[] memoBits = new long[0];
 
   /** A cleared bit set of at least the given number of words, for one field's marks. */
   long[] memoBits(int words) {
-    if (memoBits.length < words) {
-      memoBits = new long[Math.max(words, 2 * memoBits.length)];
-    } else {
-      java.util.Arrays.fill(memoBits, 0, words, 0L);
-    }
-    return memoBits;
+    return memoBits = cleared(memoBits, words);
   }
 
   /** The numbers of the bits set in the first {@code words} words, ascending. */
