@@ -199,6 +199,24 @@ class RuleSetTest {
   }
 
   @Test
+  void routeLabel_namesTheLogSourceMostRulesOfTheBucketHaveAndTheirCount() throws IOException {
+    write("a.yml", rule("pc-1", "  sel:\n    Image|endswith: '\\cmd.exe'\n  condition: sel\n"));
+    write("b.yml", rule("pc-2", "  sel:\n    Image|endswith: '\\sh.exe'\n  condition: sel\n"));
+    write(
+        "c.yml",
+        rule("reg-1", "  sel:\n    TargetObject|contains: 'run'\n  condition: sel\n")
+            .replace("process_creation", "registry_set"));
+    RuleSet rules = RuleSet.load(List.of(dir), LoadOptions.defaults()).ruleSet();
+    String sysmon = "\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"";
+    String processCreation = rules.routeLabel(event(rules, "{\"EventID\":1," + sysmon + "}"));
+    assertThat(processCreation).contains("category=process_creation").endsWith("(2 rules)");
+    assertThat(rules.routeLabel(event(rules, "{\"EventID\":13," + sysmon + "}")))
+        .contains("category=registry_set")
+        .endsWith("(1 rule)");
+    assertThat(rules.routeLabel(event(rules, "{\"EventID\":4624}"))).isEqualTo("(no rules)");
+  }
+
+  @Test
   void match_eventFromAnotherSchema_stillMatches() throws IOException {
     write("m.yml", rule("other", "  sel:\n    Image|endswith: '\\cmd.exe'\n  condition: sel\n"));
     RuleSet rules = RuleSet.load(List.of(dir), LoadOptions.defaults()).ruleSet();
