@@ -161,7 +161,13 @@ class MatcherFastPathTest {
     for (int i = 0; i < needles.size(); i++) {
       m.put(needles.get(i), new int[] {i});
     }
-    FieldAutomaton a = new FieldAutomaton(m);
+    // dense, and sparse beyond the first state (the tables of automata too large to be dense)
+    for (FieldAutomaton a : List.of(new FieldAutomaton(m), new FieldAutomaton(m, 1))) {
+      findsWhatContainsFinds(a, needles);
+    }
+  }
+
+  private static void findsWhatContainsFinds(FieldAutomaton a, List<String> needles) {
     java.util.Random random = new java.util.Random(42);
     String alphabet = "abcelnoprswx-: \\ENCX";
     for (int round = 0; round < 2000; round++) {
