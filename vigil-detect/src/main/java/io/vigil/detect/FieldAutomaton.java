@@ -258,13 +258,16 @@ final class FieldAutomaton {
         }
       }
     }
+    // Whether a state marks rules: read per step instead of its marks (an array per state).
+    marking = new boolean[states];
+    for (int st = 0; st < states; st++) {
+      marking[st] = marks[st].length != 0;
+    }
     int sh = 32 - Integer.numberOfLeadingZeros(classes - 1);
     if (denseStates == states && ((long) states << sh) <= denseCells * 2L) {
       shift = sh;
       dfa = new int[states << sh];
-      marking = new boolean[states];
       for (int st = 0; st < states; st++) {
-        marking[st] = marks[st].length != 0;
         for (int c = 0; c < classes; c++) {
           dfa[(st << sh) | c] = delta[row[st] + c] << sh;
         }
@@ -278,7 +281,6 @@ final class FieldAutomaton {
     } else {
       shift = 0;
       dfa = null;
-      marking = null;
     }
   }
 
@@ -496,9 +498,8 @@ final class FieldAutomaton {
     for (int k = 0; k < n; k++) {
       char c = value.charAt(reversed ? n - 1 - k : k);
       s = step(s, ascii ? asciiClass[LOWER_ASCII[c]] : classOfLower(c));
-      int[] m = marks[s];
-      if (m.length != 0) {
-        mark(m, bits);
+      if (marking[s]) {
+        mark(marks[s], bits);
       } else if (s == 0 && anchored) {
         return;
       }
