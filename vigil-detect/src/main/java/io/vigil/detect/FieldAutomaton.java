@@ -19,7 +19,7 @@ import java.util.TreeSet;
  */
 final class FieldAutomaton {
   /** Dense transition cells per automaton at most (ints); deeper states stay sparse. */
-  static final int DENSE_CELLS = 1 << 22;
+  static final int DENSE_CELLS = 1 << 20;
 
   static final char BEGIN = '\uE000';
   static final char END = '\uE001';

@@ -14,11 +14,11 @@ final class ValueMemo {
   /** Values longer than this are always scanned (hashing and keeping them costs too much). */
   static final int MAX_LENGTH = 1024;
 
-  static final int SLOTS = 2048;
+  static final int SLOTS = 1024;
   static final int TRIAL = 4096;
 
-  /** Characters of values kept at most per field (about 128 KB with Latin-1 strings). */
-  static final int BUDGET = 128 * 1024;
+  /** Characters of values kept at most per field (about 64 KB with Latin-1 strings). */
+  static final int BUDGET = 64 * 1024;
 
   private record Entry(String value, int hash, int[] rules) {}
 
