@@ -66,12 +66,13 @@ final class Day {
   static final String IDS_KEY = "vigil.store.ids";
 
   /**
-   * Layout of the documents (5: words with positions only for prose-like values, the words of
+   * Layout of the documents (6: the keywords of all paths in one field, {@link
+   * EventDocuments#KEYWORDS}; 5: words with positions only for prose-like values, the words of
    * one-word and machine-written values documents-only in their own field; 4: ids stored only, with
    * commit marks, no doc values per value; format 3, a documents-only full text, lived for an hour
    * of development). Days written with another layout are refused on open, naming the directory.
    */
-  static final String FORMAT = "5";
+  static final String FORMAT = "6";
 
   final LocalDate date;
   final Path path;

@@ -2,6 +2,7 @@ package io.vigil.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.lucene.analysis.tokenattributes.BytesTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
@@ -10,14 +11,16 @@ import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.util.BytesRef;
 
 /**
- * Turns a {@link StoredEvent} into a Lucene document: every JSON value under its dotted path as a
- * lowercased keyword (exact and wildcard matching, case-insensitive, and {@code top} from the
- * postings), numbers also as one point each (ranges), and the words of all values in one full-text
- * field {@link #ALL} (tokenized by {@link WordStream}, not by an analyzer). The JSON is flattened
- * by {@link JsonFlattener}; the event's id is stored, not indexed (idempotent adds are the {@link
- * Day}'s id marks).
+ * Turns a {@link StoredEvent} into a Lucene document: every JSON value as one documents-only term
+ * {@code path\0lowercased value} of the one keyword field {@link #KEYWORDS} (exact and wildcard
+ * matching, case-insensitive, and {@code top} from the postings; {@link StoreQueryParser} rewrites
+ * {@code path:value} onto it), numbers also as one point each under their path (ranges), and the
+ * words of all values in one full-text field {@link #ALL} (tokenized by {@link WordStream}, not by
+ * an analyzer). The JSON is flattened by {@link JsonFlattener}; the event's id is stored, not
+ * indexed (idempotent adds are the {@link Day}'s id marks).
  */
 final class EventDocuments {
   /** Internal field names start with "vigil#", which JSON paths written in a query cannot reach. */
@@ -40,6 +43,17 @@ final class EventDocuments {
    * searches it beside {@link #ALL}, and so does a bare or quoted text that is a machine value.
    */
   static final String FLAT = "vigil#flat";
+
+  /**
+   * The keyword field (store format 6): one documents-only term per value, the UTF-8 of its path, a
+   * 0 byte and its lowercased value ({@link #keywordTerm}); a path's values are the terms with the
+   * prefix {@link #keywordPrefix}. One field for all paths: the indexer's work per field (a field
+   * lookup, a token stream started and ended, one hash table per field) is done once per event.
+   */
+  static final String KEYWORDS = "vigil#kw";
+
+  /** Separates a path from the value in a {@link #KEYWORDS} term. */
+  static final char PATH_END = '\0';
 
   /** Suffix of the point field of a path's integral values from +-2^53 on (exact). */
   static final String LONG_SUFFIX = "#long";
@@ -68,24 +82,36 @@ final class EventDocuments {
   /** JSON nesting limit when flattening; deeper events are indexed as plain text. */
   static final int MAX_DEPTH = 64;
 
-  private static final FieldType KEYWORD = new FieldType();
+  /** The type of {@link #KEYWORDS} and {@link #FLAT}: documents only, no norms. */
+  private static final FieldType TERMS = new FieldType();
 
   static {
-    KEYWORD.setIndexOptions(IndexOptions.DOCS);
-    KEYWORD.setOmitNorms(true);
-    KEYWORD.setTokenized(false);
-    KEYWORD.setStored(false);
-    KEYWORD.freeze();
+    TERMS.setIndexOptions(IndexOptions.DOCS);
+    TERMS.setOmitNorms(true);
+    TERMS.setTokenized(true); // a token stream of terms ({@link TermStream})
+    TERMS.setStored(false);
+    TERMS.freeze();
   }
 
   private EventDocuments() {}
 
   /**
-   * The word stream of each indexing thread, reused from event to event (a document is added before
-   * the thread builds the next one).
+   * The token streams of one indexing thread, reused from event to event (a document is added
+   * before the thread builds the next one).
    */
-  private static final ThreadLocal<WordStream> WORD_STREAMS =
-      ThreadLocal.withInitial(WordStream::new);
+  private static final class Streams {
+    final WordStream words = new WordStream();
+    final TermStream keywords = new TermStream();
+    final TermStream flat = new TermStream();
+
+    void clear() {
+      words.clear();
+      keywords.clear();
+      flat.clear();
+    }
+  }
+
+  private static final ThreadLocal<Streams> STREAMS = ThreadLocal.withInitial(Streams::new);
 
   /**
    * The full-text field's type: words with positions (phrases), no norms (results are sorted by
@@ -110,28 +136,67 @@ final class EventDocuments {
     doc.add(new NumericDocValuesField(TIME, millis));
     doc.add(new StoredField(TIME, millis));
     doc.add(new StoredField(SOURCE, event.json()));
-    List<Field> fields = new ArrayList<>();
-    WordStream words = WORD_STREAMS.get();
-    words.clear();
+    List<Field> points = new ArrayList<>();
+    Streams streams = STREAMS.get();
+    streams.clear();
     int[] count = {0};
     try {
       JsonFlattener.flatten(
           event.json(),
           MAX_DEPTH,
-          (path, value, number) -> addValue(fields, words, path, value, number, count));
+          (path, value, number) -> addValue(points, streams, path, value, number, count));
     } catch (JsonFlattener.NotJsonException notJson) {
       // Not a JSON object (or too deep): keep the text searchable, never lose the event.
-      fields.clear();
-      words.clear();
-      words.add(clip(event.json(), MAX_TEXT_CHARS));
+      points.clear();
+      streams.clear();
+      streams.words.add(clip(event.json(), MAX_TEXT_CHARS));
     }
-    for (Field f : fields) {
+    for (Field f : points) {
       doc.add(f);
     }
-    if (!words.isEmpty()) {
-      doc.add(new Field(ALL, words, WORDS));
+    if (!streams.keywords.isEmpty()) {
+      doc.add(new Field(KEYWORDS, streams.keywords, TERMS));
+    }
+    if (!streams.flat.isEmpty()) {
+      doc.add(new Field(FLAT, streams.flat, TERMS));
+    }
+    if (!streams.words.isEmpty()) {
+      doc.add(new Field(ALL, streams.words, WORDS));
     }
     return doc;
+  }
+
+  /**
+   * The {@link #KEYWORDS} term of {@code path} and a lowercased value: the UTF-8 of the path, a 0
+   * byte and the value's first {@link #MAX_KEYWORD_CHARS} characters, cut (as the index cuts it) at
+   * Lucene's term limit.
+   */
+  static BytesRef keywordTerm(String path, String lowered) {
+    TermStream t = new TermStream();
+    t.beginTerm();
+    t.append(path, 0, path.length(), false);
+    t.appendByte((byte) 0);
+    t.append(lowered, 0, keywordEnd(lowered), false);
+    t.endTerm();
+    t.reset();
+    t.incrementToken();
+    return BytesRef.deepCopyOf(t.getAttribute(BytesTermAttribute.class).getBytesRef());
+  }
+
+  /** The prefix of the {@link #KEYWORDS} terms of {@code path}: its UTF-8 and a 0 byte. */
+  static BytesRef keywordPrefix(String path) {
+    return new BytesRef(path + PATH_END);
+  }
+
+  /** The end of the part of {@code value} matched as a keyword: {@link #MAX_KEYWORD_CHARS}. */
+  private static int keywordEnd(String value) {
+    int n = value.length();
+    if (n <= MAX_KEYWORD_CHARS) {
+      return n;
+    }
+    return Character.isHighSurrogate(value.charAt(MAX_KEYWORD_CHARS - 1))
+        ? MAX_KEYWORD_CHARS - 1
+        : MAX_KEYWORD_CHARS;
   }
 
   /**
@@ -160,7 +225,7 @@ final class EventDocuments {
 
   private static void addValue(
       List<Field> out,
-      WordStream words,
+      Streams streams,
       String path,
       String value,
       boolean jsonNumber,
@@ -168,25 +233,39 @@ final class EventDocuments {
     if (value.isEmpty()) {
       return;
     }
-    String keyword = null;
     switch (WordStream.shape(value)) {
       case WordStream.ONE_WORD -> {
-        keyword = lower(value); // the word and the keyword are the same text
-        out.add(new Field(FLAT, keyword, KEYWORD));
+        TermStream flat = streams.flat; // the word and the keyword are the same text
+        flat.beginTerm();
+        flat.append(value, 0, value.length(), true);
+        flat.endTerm();
       }
       case WordStream.MACHINE -> {
-        keyword = lower(value); // at most 64 characters: never clipped
-        out.add(new Field(FLAT, machineKey(keyword), KEYWORD));
+        // ASCII, at most 64 characters: never clipped; without its outer separators (machineKey).
+        int a = 0;
+        int b = value.length();
+        while (a < b && !isAsciiLetterOrDigit(value.charAt(a))) {
+          a++;
+        }
+        while (b > a && !isAsciiLetterOrDigit(value.charAt(b - 1))) {
+          b--;
+        }
+        TermStream flat = streams.flat;
+        flat.beginTerm();
+        flat.append(value, a, b, true);
+        flat.endTerm();
       }
-      default -> words.add(clip(value, MAX_TEXT_CHARS));
+      default -> streams.words.add(clip(value, MAX_TEXT_CHARS));
     }
     if (count[0]++ >= MAX_FIELDS_PER_EVENT) {
       return;
     }
-    if (keyword == null) {
-      keyword = lower(clip(value, MAX_KEYWORD_CHARS));
-    }
-    out.add(new Field(path, keyword, KEYWORD));
+    TermStream keywords = streams.keywords;
+    keywords.beginTerm();
+    keywords.append(path, 0, path.length(), false);
+    keywords.appendByte((byte) 0);
+    keywords.append(value, 0, keywordEnd(value), true);
+    keywords.endTerm();
     char first = value.charAt(0);
     if (!(first == '-' || first == '.' || (first >= '0' && first <= '9'))) {
       return; // neither an integer nor a decimal
@@ -217,6 +296,10 @@ final class EventDocuments {
    * and trailing separators ({@code {guid}} and {@code guid}, {@code -1.5} and {@code 1.5} are one
    * term).
    */
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
   static String machineKey(String lowered) {
     int a = 0;
     int b = lowered.length();

@@ -58,6 +58,7 @@ import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.util.StringHelper;
 
 /**
  * The event store: one Lucene index per UTC day ({@code events-YYYY-MM-DD} under the store
@@ -546,10 +547,16 @@ public final class EventStore implements AutoCloseable {
     List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
     FixedBitSet[] matches = new FixedBitSet[leaves.size()];
     Map<String, Long> counts = new HashMap<>();
+    BytesRef prefix = EventDocuments.keywordPrefix(field);
     for (LeafReaderContext leaf : leaves) {
-      Terms terms = leaf.reader().terms(field);
+      Terms terms = leaf.reader().terms(EventDocuments.KEYWORDS);
       if (terms == null) {
         continue;
+      }
+      TermsEnum te = terms.iterator();
+      if (te.seekCeil(prefix) == TermsEnum.SeekStatus.END
+          || !StringHelper.startsWith(te.term(), prefix)) {
+        continue; // no value of this path in the segment
       }
       Bits live = leaf.reader().getLiveDocs();
       FixedBitSet bits = null;
@@ -567,10 +574,10 @@ public final class EventStore implements AutoCloseable {
         }
       }
       matches[leaf.ord] = bits;
-      TermsEnum te = terms.iterator();
       PostingsEnum pe = null;
-      BytesRef term;
-      while ((term = te.next()) != null) {
+      for (BytesRef term = te.term();
+          term != null && StringHelper.startsWith(term, prefix);
+          term = te.next()) {
         long c;
         if (bits == null) {
           c = te.docFreq();
@@ -584,7 +591,10 @@ public final class EventStore implements AutoCloseable {
           }
         }
         if (c > 0) {
-          counts.merge(term.utf8ToString(), c, Long::sum);
+          String value =
+              new BytesRef(term.bytes, term.offset + prefix.length, term.length - prefix.length)
+                  .utf8ToString();
+          counts.merge(value, c, Long::sum);
         }
       }
     }
@@ -609,9 +619,9 @@ public final class EventStore implements AutoCloseable {
       String field,
       String keyword)
       throws IOException {
-    BytesRef bytes = new BytesRef(keyword);
+    BytesRef bytes = EventDocuments.keywordTerm(field, keyword);
     for (LeafReaderContext leaf : leaves) {
-      Terms terms = leaf.reader().terms(field);
+      Terms terms = leaf.reader().terms(EventDocuments.KEYWORDS);
       if (terms == null) {
         continue;
       }

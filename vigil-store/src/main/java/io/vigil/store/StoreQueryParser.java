@@ -15,14 +15,23 @@ import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.AutomatonQuery;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.RegexpQuery;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TermRangeQuery;
+import org.apache.lucene.search.WildcardQuery;
+import org.apache.lucene.util.automaton.Automata;
+import org.apache.lucene.util.automaton.Automaton;
+import org.apache.lucene.util.automaton.Operations;
 
 /**
  * Lucene's classic query syntax over the store's fields: {@code field:value} is an exact,
@@ -223,6 +232,128 @@ final class StoreQueryParser extends QueryParser {
   @Override
   protected Query getRegexpQuery(String field, String termStr) throws ParseException {
     return alsoFlat(field, f -> super.getRegexpQuery(f, termStr));
+  }
+
+  /**
+   * Whether {@code field} is one of the store's own ({@link EventDocuments#ALL}, {@link
+   * EventDocuments#FLAT}); any other field is a path of the events, searched in {@link
+   * EventDocuments#KEYWORDS}.
+   */
+  private static boolean internal(String field) {
+    return field.startsWith("vigil#");
+  }
+
+  /** The text before a path's values in {@link EventDocuments#KEYWORDS} terms. */
+  private static String pathPrefix(String path) {
+    return path + EventDocuments.PATH_END;
+  }
+
+  /** {@code path:value}: the term {@code path\0value} (the value lowercased by the analyzer). */
+  @Override
+  protected Query newTermQuery(Term term, float boost) {
+    if (internal(term.field())) {
+      return super.newTermQuery(term, boost);
+    }
+    return super.newTermQuery(
+        new Term(EventDocuments.KEYWORDS, EventDocuments.keywordTerm(term.field(), term.text())),
+        boost);
+  }
+
+  /**
+   * {@code path:wild*card}: the pattern after the path's prefix ({@code path:*}, any value of the
+   * path, is that prefix).
+   */
+  @Override
+  protected Query newWildcardQuery(Term t) {
+    if (internal(t.field())) {
+      return super.newWildcardQuery(t);
+    }
+    String path = t.field();
+    if (t.text().equals("*")) {
+      return new PrefixQuery(new Term(EventDocuments.KEYWORDS, pathPrefix(path)));
+    }
+    StringBuilder escaped = new StringBuilder(path.length() + t.text().length() + 2);
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == WildcardQuery.WILDCARD_STRING
+          || c == WildcardQuery.WILDCARD_CHAR
+          || c == WildcardQuery.WILDCARD_ESCAPE) {
+        escaped.append(WildcardQuery.WILDCARD_ESCAPE);
+      }
+      escaped.append(c);
+    }
+    escaped.append(EventDocuments.PATH_END).append(t.text());
+    WildcardQuery base = (WildcardQuery) super.newWildcardQuery(t);
+    return new WildcardQuery(
+        new Term(EventDocuments.KEYWORDS, escaped.toString()),
+        Operations.DEFAULT_DETERMINIZE_WORK_LIMIT,
+        base.getRewriteMethod());
+  }
+
+  /** {@code path:prefix*}: the terms starting with {@code path\0prefix}. */
+  @Override
+  protected Query newPrefixQuery(Term t) {
+    if (internal(t.field())) {
+      return super.newPrefixQuery(t);
+    }
+    PrefixQuery base = (PrefixQuery) super.newPrefixQuery(t);
+    return new PrefixQuery(
+        new Term(EventDocuments.KEYWORDS, pathPrefix(t.field()) + t.text()),
+        base.getRewriteMethod());
+  }
+
+  /** {@code path:/regex/}: the regular expression after the path's prefix. */
+  @Override
+  protected Query newRegexpQuery(Term t) {
+    if (internal(t.field())) {
+      return super.newRegexpQuery(t);
+    }
+    RegexpQuery base = (RegexpQuery) super.newRegexpQuery(t);
+    Automaton after =
+        Operations.concatenate(
+            List.of(Automata.makeString(pathPrefix(t.field())), base.getAutomaton()));
+    return new AutomatonQuery(
+        new Term(EventDocuments.KEYWORDS, pathPrefix(t.field()) + "/" + t.text() + "/"),
+        Operations.determinize(after, Operations.DEFAULT_DETERMINIZE_WORK_LIMIT),
+        false,
+        base.getRewriteMethod());
+  }
+
+  /** {@code path:value~}: edits of the value only (the path is a fixed prefix). */
+  @Override
+  protected Query newFuzzyQuery(Term term, float minimumSimilarity, int prefixLength) {
+    if (internal(term.field())) {
+      return super.newFuzzyQuery(term, minimumSimilarity, prefixLength);
+    }
+    FuzzyQuery base = (FuzzyQuery) super.newFuzzyQuery(term, minimumSimilarity, prefixLength);
+    String prefix = pathPrefix(term.field());
+    return new FuzzyQuery(
+        new Term(EventDocuments.KEYWORDS, prefix + term.text()),
+        base.getMaxEdits(),
+        prefix.codePointCount(0, prefix.length()) + base.getPrefixLength(),
+        FuzzyQuery.defaultMaxExpansions,
+        base.getTranspositions());
+  }
+
+  /**
+   * {@code path:[a TO b]} of text: the terms between {@code path\0a} and {@code path\0b}; an open
+   * bound is the first or last value of the path.
+   */
+  @Override
+  protected Query newRangeQuery(
+      String field, String part1, String part2, boolean startInclusive, boolean endInclusive) {
+    if (internal(field)) {
+      return super.newRangeQuery(field, part1, part2, startInclusive, endInclusive);
+    }
+    String prefix = pathPrefix(field);
+    String lower = part1 == null ? prefix : prefix + part1;
+    String upper = part2 == null ? field + (char) (EventDocuments.PATH_END + 1) : prefix + part2;
+    return TermRangeQuery.newStringRange(
+        EventDocuments.KEYWORDS,
+        lower,
+        upper,
+        part1 == null || startInclusive,
+        part2 != null && endInclusive);
   }
 
   /** A range of numbers when both bounds are numbers (or open), else of lowercased text. */

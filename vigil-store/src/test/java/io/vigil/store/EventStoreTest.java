@@ -688,6 +688,78 @@ class EventStoreTest {
   }
 
   @Test
+  void search_pathQueriesOnTheOneKeywordField_stayInsideTheirPath() throws Exception {
+    // Store format 6: every path's values are terms "path\0value" of one field; each query form
+    // must match the values of its own path only, never those of a path that starts alike.
+    store.add(
+        List.of(
+            ev(1, T0, "{\"Image\":\"C:\\\\a\\\\Tool.exe\",\"Image2\":\"zzz\",\"Imag\":\"e\"}"),
+            ev(2, T0.plusSeconds(1), "{\"Image2\":\"C:\\\\a\\\\Tool.exe\",\"Image.x\":\"tool\"}"),
+            ev(3, T0.plusSeconds(2), "{\"Image\":\"beta\",\"a*b?c\\\\d\":\"Star\"}"),
+            ev(4, T0.plusSeconds(3), "{\"Image\":\"\",\"Other\":\"gamma\"}")));
+    store.commit();
+    // exact value, quoted value, case-insensitive
+    assertThat(ids("Image:\"c:\\\\a\\\\tool.exe\"")).containsExactly(1L);
+    assertThat(ids("Image2:\"C:\\\\A\\\\TOOL.EXE\"")).containsExactly(2L);
+    assertThat(ids("Image:zzz")).isEmpty();
+    assertThat(ids("Imag:e")).containsExactly(1L);
+    // wildcard (leading, inner, single character), prefix
+    assertThat(ids("Image:*tool.exe")).containsExactly(1L);
+    assertThat(ids("Image2:*tool.exe")).containsExactly(2L);
+    assertThat(ids("Image:b?ta")).containsExactly(3L);
+    assertThat(ids("Image:BE*")).containsExactly(3L);
+    assertThat(ids("Imag:*")).containsExactly(1L);
+    assertThat(ids("Image.x:too*")).containsExactly(2L);
+    // exists: any non-empty value of the path (an empty value is not indexed)
+    assertThat(ids("Image:*")).containsExactly(3L, 1L);
+    assertThat(ids("Image:[* TO *]")).containsExactly(3L, 1L);
+    assertThat(ids("NoSuchPath:*")).isEmpty();
+    // regular expressions and fuzzy matches of the value only
+    assertThat(ids("Image:/b.t[a-z]/")).containsExactly(3L);
+    assertThat(ids("Image:/.*tool\\.exe/")).containsExactly(1L);
+    assertThat(ids("Image2:/z+/")).containsExactly(1L);
+    assertThat(ids("Image:/zzz/")).isEmpty();
+    assertThat(ids("Image:bata~1")).containsExactly(3L);
+    assertThat(ids("Image:zzy~1")).isEmpty();
+    assertThat(ids("Image2:zzy~1")).containsExactly(1L);
+    // ranges of text: bounds inclusive or not, open
+    assertThat(ids("Image:[a TO d]")).containsExactly(3L, 1L);
+    assertThat(ids("Image:{beta TO d]")).containsExactly(1L);
+    assertThat(ids("Image:[* TO beta}")).isEmpty();
+    assertThat(ids("Image:[a TO c]")).containsExactly(3L);
+    assertThat(ids("Image:[c TO *]")).containsExactly(1L);
+    assertThat(ids("Image2:[a TO *]")).containsExactly(2L, 1L);
+    // a path with the wildcard characters in its name (escaped in the query)
+    assertThat(ids("a\\*b\\?c\\\\d:star")).containsExactly(3L);
+    assertThat(ids("a\\*b\\?c\\\\d:st*")).containsExactly(3L);
+    assertThat(ids("a\\*b\\?c\\\\d:*")).containsExactly(3L);
+    // bare words still search every path's words
+    assertThat(ids("tool")).containsExactly(2L, 1L);
+    assertThat(ids("gamma")).containsExactly(4L);
+    // top: the values of the path only
+    assertThat(store.top("Image", "", null, null, 10))
+        .containsExactly(
+            new EventStore.TermCount("beta", 1), new EventStore.TermCount("C:\\a\\Tool.exe", 1));
+    assertThat(store.top("Imag", "", null, null, 10))
+        .containsExactly(new EventStore.TermCount("e", 1));
+    assertThat(store.top("Image", "Image2:*", null, null, 10))
+        .containsExactly(new EventStore.TermCount("C:\\a\\Tool.exe", 1));
+  }
+
+  @Test
+  void add_pathAndValueBeyondLuceneTermLimit_cutNotRefused() throws Exception {
+    // A term holds at most 32,766 bytes: a long path with a long non-ASCII value is cut there, at
+    // a whole character, and the event is still added and found by a prefix of its value.
+    String path = "p".repeat(20_000);
+    String value = "é".repeat(8_000);
+    store.add(List.of(ev(1, T0, "{\"" + path + "\":\"" + value + "\",\"x\":\"y\"}")));
+    store.commit();
+    assertThat(ids("x:y")).containsExactly(1L);
+    assertThat(ids(path + ":ééé*")).containsExactly(1L);
+    assertThat(store.top(path, "", null, null, 1)).hasSize(1);
+  }
+
+  @Test
   void top_valuesOfField_mostFrequentFirstWithOriginalCase() throws Exception {
     addSample();
     List<EventStore.TermCount> top = store.top("Channel", "", null, null, 10);
@@ -755,6 +827,16 @@ class EventStoreTest {
     assertThat(ids("Path:*документ.docx")).containsExactly(1L);
     assertThat(ids("msg:*张三*")).containsExactly(2L);
     assertThat(ids("emoji:🔥*")).containsExactly(2L);
+    // Words are written as UTF-8 by the index itself: 2-, 3- and 4-byte characters, lowercased
+    // (Deseret capitals U+10400.. lowercase to U+10428..) as the query side lowercases them.
+    assertThat(ids("ÉRIC")).containsExactly(1L);
+    assertThat(ids("\"пользователи документ\"")).containsExactly(1L);
+    assertThat(ids("张三")).containsExactly(2L);
+    store.add(List.of(ev(3, T0.plusSeconds(2), "{\"d\":\"x \uD801\uDC00\uD801\uDC01 y\"}")));
+    store.commit();
+    assertThat(ids("\uD801\uDC28\uD801\uDC29")).containsExactly(3L);
+    assertThat(ids("\uD801\uDC00\uD801\uDC01")).containsExactly(3L);
+    assertThat(ids("\"x \uD801\uDC28\uD801\uDC29 y\"")).containsExactly(3L);
     assertThat(store.top("User", "", null, null, 5))
         .containsExactly(new EventStore.TermCount("ÉRIC Müller", 1));
   }
@@ -907,7 +989,27 @@ class EventStoreTest {
     assertThatThrownBy(() -> EventStore.open(dir, EventStore.Settings.defaults()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(old.toString())
-        .hasMessageContaining("store format 4, this version reads 5");
+        .hasMessageContaining("store format 4, this version reads 6");
+    deleteTree(old);
+    store = EventStore.open(dir, EventStore.Settings.defaults());
+  }
+
+  @Test
+  void open_dayOfLayoutFive_refusedNamingTheDirectory() throws Exception {
+    store.close();
+    Path old = dir.resolve("events-2026-11-17");
+    try (var d = org.apache.lucene.store.FSDirectory.open(old);
+        var w =
+            new org.apache.lucene.index.IndexWriter(
+                d, new org.apache.lucene.index.IndexWriterConfig())) {
+      w.addDocument(new org.apache.lucene.document.Document());
+      w.setLiveCommitData(java.util.Map.of(Day.FORMAT_KEY, "5").entrySet());
+    }
+    assertThatThrownBy(() -> EventStore.open(dir, EventStore.Settings.defaults()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(old.toString())
+        .hasMessageContaining("store format 5, this version reads 6")
+        .hasMessageContaining("move that directory out of the store");
     deleteTree(old);
     store = EventStore.open(dir, EventStore.Settings.defaults());
   }
