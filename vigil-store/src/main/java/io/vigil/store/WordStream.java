@@ -3,22 +3,31 @@ package io.vigil.store;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.BytesTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * The words of all values of one event, for the full-text field {@link EventDocuments#ALL}, in one
  * pass without an analyzer chain: a word is a run of letters and digits, lowercased code point by
  * code point and cut every {@link #MAX_WORD_CHARS} characters, exactly as the query side's {@link
  * StoreQueryParser.StoreAnalyzer} and {@link #split} split a query's words; consecutive values are
- * {@link #VALUE_GAP} positions apart so that a phrase never spans two values. One instance per
- * indexing thread, {@link #clear cleared} per event.
+ * {@link #VALUE_GAP} positions apart so that a phrase never spans two values. The words are given
+ * to the indexer as UTF-8 written here (the same bytes Lucene makes of the query's words). One
+ * instance per indexing thread, {@link #clear cleared} per event.
  */
 final class WordStream extends TokenStream {
   /** Longest word before it is cut (Lucene's CharTokenizer default, used at query time). */
   static final int MAX_WORD_CHARS = 255;
 
-  private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
+  /**
+   * The word as UTF-8, written here directly (the indexer would otherwise convert each word from
+   * UTF-16 itself).
+   */
+  private final BytesTermAttribute term = addAttribute(BytesTermAttribute.class);
+
+  private final BytesRef word = new BytesRef(new byte[4 * (MAX_WORD_CHARS + 2)]);
   private final PositionIncrementAttribute posInc = addAttribute(PositionIncrementAttribute.class);
 
   private final List<String> values = new ArrayList<>();
@@ -69,7 +78,7 @@ final class WordStream extends TokenStream {
         }
         s.getChars(0, chars, text, 0);
       }
-      int end = nextWord(text, chars, pos, term);
+      int end = nextWordUtf8(text, chars, pos, word);
       if (end < 0) {
         value++;
         pos = 0;
@@ -77,6 +86,7 @@ final class WordStream extends TokenStream {
         continue;
       }
       pos = end;
+      term.setBytesRef(word);
       posInc.setPositionIncrement(newValue && !first ? 1 + VALUE_GAP : 1);
       newValue = false;
       first = false;
@@ -149,6 +159,73 @@ final class WordStream extends TokenStream {
       chars += Character.charCount(cp);
     }
     term.setLength(len);
+    return i;
+  }
+
+  /**
+   * As {@link #nextWord}, writing the word as UTF-8 into {@code out} (from offset 0): the same
+   * words, cut at the same characters.
+   */
+  private static int nextWordUtf8(char[] v, int n, int from, BytesRef out) {
+    int i = from;
+    while (i < n) {
+      char c = v[i];
+      if (c < 0x80) {
+        if (ASCII[c] != 0) {
+          break;
+        }
+        i++;
+        continue;
+      }
+      int cp = Character.codePointAt(v, i, n);
+      if (Character.isLetterOrDigit(cp)) {
+        break;
+      }
+      i += Character.charCount(cp);
+    }
+    if (i >= n) {
+      return -1;
+    }
+    byte[] buf = out.bytes;
+    int len = 0;
+    int chars = 0;
+    while (i < n && chars < MAX_WORD_CHARS) {
+      char c = v[i];
+      if (c < 0x80) {
+        byte k = ASCII[c];
+        if (k == 0) {
+          break;
+        }
+        buf[len++] = (byte) (k == 1 ? c : c + ('a' - 'A'));
+        i++;
+        chars++;
+        continue;
+      }
+      int cp = Character.codePointAt(v, i, n);
+      if (!Character.isLetterOrDigit(cp)) {
+        break;
+      }
+      int lower = Character.toLowerCase(cp);
+      if (lower < 0x80) {
+        buf[len++] = (byte) lower;
+      } else if (lower < 0x800) {
+        buf[len++] = (byte) (0xC0 | (lower >> 6));
+        buf[len++] = (byte) (0x80 | (lower & 0x3F));
+      } else if (lower < 0x10000) {
+        buf[len++] = (byte) (0xE0 | (lower >> 12));
+        buf[len++] = (byte) (0x80 | ((lower >> 6) & 0x3F));
+        buf[len++] = (byte) (0x80 | (lower & 0x3F));
+      } else {
+        buf[len++] = (byte) (0xF0 | (lower >> 18));
+        buf[len++] = (byte) (0x80 | ((lower >> 12) & 0x3F));
+        buf[len++] = (byte) (0x80 | ((lower >> 6) & 0x3F));
+        buf[len++] = (byte) (0x80 | (lower & 0x3F));
+      }
+      i += Character.charCount(cp);
+      chars += Character.charCount(cp);
+    }
+    out.offset = 0;
+    out.length = len;
     return i;
   }
 
