@@ -1,5 +1,6 @@
 package io.vigil.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.analysis.tokenattributes.BytesTermAttribute;
@@ -27,7 +28,19 @@ final class EventDocuments {
   static final String ID = "vigil#id";
 
   static final String TIME = "vigil#time";
+
+  /**
+   * The event's JSON, stored as UTF-8 bytes (since store format 6): {@code String.getBytes} encodes
+   * a Latin-1 string many times faster than the stored-fields writer's own per-character loop. Read
+   * it with {@link #source}.
+   */
   static final String SOURCE = "vigil#source";
+
+  /** The JSON of a stored document, or null when it has none. */
+  static String source(Document stored) {
+    BytesRef b = stored.getBinaryValue(SOURCE);
+    return b == null ? null : new String(b.bytes, b.offset, b.length, StandardCharsets.UTF_8);
+  }
 
   /**
    * The full-text field: the words, with positions, of every value that is prose-like ({@link
@@ -135,7 +148,7 @@ final class EventDocuments {
     doc.add(new LongPoint(TIME, millis));
     doc.add(new NumericDocValuesField(TIME, millis));
     doc.add(new StoredField(TIME, millis));
-    doc.add(new StoredField(SOURCE, event.json()));
+    doc.add(new StoredField(SOURCE, new BytesRef(event.json().getBytes(StandardCharsets.UTF_8))));
     List<Field> points = new ArrayList<>();
     Streams streams = STREAMS.get();
     streams.clear();

@@ -429,7 +429,7 @@ public final class EventStore implements AutoCloseable {
           new StoredEvent(
               d.getField(EventDocuments.ID).numericValue().longValue(),
               Instant.ofEpochMilli(d.getField(EventDocuments.TIME).numericValue().longValue()),
-              d.get(EventDocuments.SOURCE)));
+              EventDocuments.source(d)));
     }
     boolean exact = top.totalHits.relation() == TotalHits.Relation.EQUAL_TO;
     return new SearchResult(
@@ -633,7 +633,7 @@ public final class EventStore implements AutoCloseable {
       FixedBitSet bits = matches[leaf.ord];
       for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
         if (bits == null || bits.get(d)) {
-          String json = leaf.reader().storedFields().document(d).get(EventDocuments.SOURCE);
+          String json = EventDocuments.source(leaf.reader().storedFields().document(d));
           String text = json == null ? null : EventDocuments.originalValue(json, field, keyword);
           if (text != null) {
             return text;

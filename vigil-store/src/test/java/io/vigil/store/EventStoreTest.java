@@ -826,6 +826,9 @@ class EventStoreTest {
     assertThat(ids("müller")).containsExactly(1L);
     assertThat(ids("Path:*документ.docx")).containsExactly(1L);
     assertThat(ids("msg:*张三*")).containsExactly(2L);
+    // The JSON is stored as UTF-8 bytes and comes back as the same text.
+    assertThat(store.search("msg:*张三*", null, null, 1).events().getFirst().json())
+        .isEqualTo("{\"msg\":\"登录失败 user=张三\",\"emoji\":\"🔥 fire\"}");
     assertThat(ids("emoji:🔥*")).containsExactly(2L);
     // Words are written as UTF-8 by the index itself: 2-, 3- and 4-byte characters, lowercased
     // (Deseret capitals U+10400.. lowercase to U+10428..) as the query side lowercases them.
