@@ -3,7 +3,6 @@ package io.vigil.store;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.lucene.analysis.tokenattributes.BytesTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
@@ -185,15 +184,9 @@ final class EventDocuments {
    * Lucene's term limit.
    */
   static BytesRef keywordTerm(String path, String lowered) {
-    TermStream t = new TermStream();
-    t.beginTerm();
-    t.append(path, 0, path.length(), false);
-    t.appendByte((byte) 0);
-    t.append(lowered, 0, keywordEnd(lowered), false);
-    t.endTerm();
-    t.reset();
-    t.incrementToken();
-    return BytesRef.deepCopyOf(t.getAttribute(BytesTermAttribute.class).getBytesRef());
+    BytesRef b = new BytesRef(path + PATH_END + lowered.substring(0, keywordEnd(lowered)));
+    b.length = TermStream.cutLength(b.bytes, b.offset, b.length);
+    return b;
   }
 
   /** The prefix of the {@link #KEYWORDS} terms of {@code path}: its UTF-8 and a 0 byte. */

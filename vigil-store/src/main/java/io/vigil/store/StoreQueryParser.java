@@ -283,11 +283,10 @@ final class StoreQueryParser extends QueryParser {
       escaped.append(c);
     }
     escaped.append(EventDocuments.PATH_END).append(t.text());
-    WildcardQuery base = (WildcardQuery) super.newWildcardQuery(t);
     return new WildcardQuery(
         new Term(EventDocuments.KEYWORDS, escaped.toString()),
-        Operations.DEFAULT_DETERMINIZE_WORK_LIMIT,
-        base.getRewriteMethod());
+        getDeterminizeWorkLimit(),
+        getMultiTermRewriteMethod());
   }
 
   /** {@code path:prefix*}: the terms starting with {@code path\0prefix}. */
@@ -296,10 +295,9 @@ final class StoreQueryParser extends QueryParser {
     if (internal(t.field())) {
       return super.newPrefixQuery(t);
     }
-    PrefixQuery base = (PrefixQuery) super.newPrefixQuery(t);
     return new PrefixQuery(
         new Term(EventDocuments.KEYWORDS, pathPrefix(t.field()) + t.text()),
-        base.getRewriteMethod());
+        getMultiTermRewriteMethod());
   }
 
   /** {@code path:/regex/}: the regular expression after the path's prefix. */
