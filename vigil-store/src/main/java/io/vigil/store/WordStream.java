@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.BytesTermAttribute;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.apache.lucene.util.BytesRef;
 
@@ -109,62 +108,9 @@ final class WordStream extends TokenStream {
   }
 
   /**
-   * Reads the next word of {@code v[0..n)} from {@code from} into {@code term} (lowercased, at most
-   * {@link #MAX_WORD_CHARS} characters); returns the index after it, or -1 when there is none.
-   */
-  private static int nextWord(char[] v, int n, int from, CharTermAttribute term) {
-    int i = from;
-    while (i < n) {
-      char c = v[i];
-      if (c < 0x80) {
-        if (ASCII[c] != 0) {
-          break;
-        }
-        i++;
-        continue;
-      }
-      int cp = Character.codePointAt(v, i, n);
-      if (Character.isLetterOrDigit(cp)) {
-        break;
-      }
-      i += Character.charCount(cp);
-    }
-    if (i >= n) {
-      return -1;
-    }
-    char[] buf = term.buffer();
-    if (buf.length < MAX_WORD_CHARS + 2) {
-      buf = term.resizeBuffer(MAX_WORD_CHARS + 2);
-    }
-    int len = 0;
-    int chars = 0;
-    while (i < n && chars < MAX_WORD_CHARS) {
-      char c = v[i];
-      if (c < 0x80) {
-        byte k = ASCII[c];
-        if (k == 0) {
-          break;
-        }
-        buf[len++] = k == 1 ? c : (char) (c + ('a' - 'A'));
-        i++;
-        chars++;
-        continue;
-      }
-      int cp = Character.codePointAt(v, i, n);
-      if (!Character.isLetterOrDigit(cp)) {
-        break;
-      }
-      len += Character.toChars(Character.toLowerCase(cp), buf, len);
-      i += Character.charCount(cp);
-      chars += Character.charCount(cp);
-    }
-    term.setLength(len);
-    return i;
-  }
-
-  /**
-   * As {@link #nextWord}, writing the word as UTF-8 into {@code out} (from offset 0): the same
-   * words, cut at the same characters.
+   * Reads the next word of {@code v[0..n)} from {@code from} into {@code out} as UTF-8 (from offset
+   * 0; lowercased, at most {@link #MAX_WORD_CHARS} characters); returns the index after it, or -1
+   * when there is none.
    */
   private static int nextWordUtf8(char[] v, int n, int from, BytesRef out) {
     int i = from;
@@ -303,11 +249,11 @@ final class WordStream extends TokenStream {
 
   /** The words of one value as the index cuts them (for checking phrases). */
   static void split(String s, List<String> out) {
-    CharTermAttribute t = new org.apache.lucene.analysis.tokenattributes.CharTermAttributeImpl();
+    BytesRef word = new BytesRef(new byte[4 * (MAX_WORD_CHARS + 2)]);
     char[] v = s.toCharArray();
     int pos = 0;
-    while ((pos = nextWord(v, v.length, pos, t)) >= 0) {
-      out.add(t.toString());
+    while ((pos = nextWordUtf8(v, v.length, pos, word)) >= 0) {
+      out.add(word.utf8ToString());
     }
   }
 }

@@ -979,41 +979,24 @@ class EventStoreTest {
   }
 
   @Test
-  void open_dayOfLayoutFour_refusedNamingTheDirectory() throws Exception {
+  void open_dayOfAnOlderLayout_refusedNamingTheDirectory() throws Exception {
     store.close();
-    Path old = dir.resolve("events-2026-11-18");
-    try (var d = org.apache.lucene.store.FSDirectory.open(old);
-        var w =
-            new org.apache.lucene.index.IndexWriter(
-                d, new org.apache.lucene.index.IndexWriterConfig())) {
-      w.addDocument(new org.apache.lucene.document.Document());
-      w.setLiveCommitData(java.util.Map.of(Day.FORMAT_KEY, "4").entrySet());
+    for (int format = 4; format <= 5; format++) {
+      Path old = dir.resolve("events-2026-11-1" + format);
+      try (var d = org.apache.lucene.store.FSDirectory.open(old);
+          var w =
+              new org.apache.lucene.index.IndexWriter(
+                  d, new org.apache.lucene.index.IndexWriterConfig())) {
+        w.addDocument(new org.apache.lucene.document.Document());
+        w.setLiveCommitData(java.util.Map.of(Day.FORMAT_KEY, String.valueOf(format)).entrySet());
+      }
+      assertThatThrownBy(() -> EventStore.open(dir, EventStore.Settings.defaults()))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(old.toString())
+          .hasMessageContaining("store format " + format + ", this version reads 6")
+          .hasMessageContaining("move that directory out of the store");
+      deleteTree(old);
     }
-    assertThatThrownBy(() -> EventStore.open(dir, EventStore.Settings.defaults()))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining(old.toString())
-        .hasMessageContaining("store format 4, this version reads 6");
-    deleteTree(old);
-    store = EventStore.open(dir, EventStore.Settings.defaults());
-  }
-
-  @Test
-  void open_dayOfLayoutFive_refusedNamingTheDirectory() throws Exception {
-    store.close();
-    Path old = dir.resolve("events-2026-11-17");
-    try (var d = org.apache.lucene.store.FSDirectory.open(old);
-        var w =
-            new org.apache.lucene.index.IndexWriter(
-                d, new org.apache.lucene.index.IndexWriterConfig())) {
-      w.addDocument(new org.apache.lucene.document.Document());
-      w.setLiveCommitData(java.util.Map.of(Day.FORMAT_KEY, "5").entrySet());
-    }
-    assertThatThrownBy(() -> EventStore.open(dir, EventStore.Settings.defaults()))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining(old.toString())
-        .hasMessageContaining("store format 5, this version reads 6")
-        .hasMessageContaining("move that directory out of the store");
-    deleteTree(old);
     store = EventStore.open(dir, EventStore.Settings.defaults());
   }
 
