@@ -268,6 +268,10 @@ final class EventDocuments {
     }
     TermStream keywords = streams.keywords;
     keywords.beginTerm();
+    if (path.indexOf(PATH_END) >= 0) {
+      // a key holding the separator (only hostile JSON does) must not spell another path's value
+      path = path.replace(PATH_END, '\uFFFD');
+    }
     keywords.append(path, 0, path.length(), false);
     keywords.appendByte((byte) 0);
     keywords.append(value, 0, keywordEnd(value), true);

@@ -747,6 +747,18 @@ class EventStoreTest {
   }
 
   @Test
+  void add_keyHoldingTheTermSeparator_cannotSpellAnotherPathsValue() throws Exception {
+    // the key "a<NUL>b" with the value x would give the term a<0>b<0>x, which also reads as path
+    // "a" with the value "b<0>x": a hostile key must not make a:b* or a:* match
+    store.add(
+        List.of(ev(1, T0, "{\"a\\u0000b\":\"x\"}"), ev(2, T0.plusSeconds(1), "{\"a\":\"bee\"}")));
+    store.commit();
+    assertThat(ids("a:b*")).containsExactly(2L);
+    assertThat(ids("a:*")).containsExactly(2L);
+    assertThat(ids("x")).containsExactly(1L); // the value is still indexed and searchable
+  }
+
+  @Test
   void add_pathAndValueBeyondLuceneTermLimit_cutNotRefused() throws Exception {
     // A term holds at most 32,766 bytes: a long path with a long non-ASCII value is cut there, at
     // a whole character, and the event is still added and found by a prefix of its value.
