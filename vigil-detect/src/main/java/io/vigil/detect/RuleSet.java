@@ -516,9 +516,18 @@ public final class RuleSet {
    * index.
    */
   public String routeLabel(Event event) {
-    Bucket b = route(begin(event));
+    MatchContext ctx = begin(event);
+    Bucket b;
+    try {
+      b = route(ctx);
+    } finally {
+      ctx.event = null;
+    }
+    if (b.rules.length == 0) {
+      return "(no rules)";
+    }
     java.util.Map<String, Integer> sources = new java.util.HashMap<>();
-    String top = "(no rules)";
+    String top = null;
     int most = 0;
     for (RuleLoader.Compiled c : b.rules) {
       String source = c.rule.logsource().toString();
@@ -528,14 +537,12 @@ public final class RuleSet {
         top = source;
       }
     }
-    return b.rules.length == 0
-        ? top
-        : String.format(
-            java.util.Locale.ROOT,
-            "%s (%,d rule%s)",
-            top,
-            b.rules.length,
-            b.rules.length == 1 ? "" : "s");
+    return String.format(
+        java.util.Locale.ROOT,
+        "%s (%,d rule%s)",
+        top,
+        b.rules.length,
+        b.rules.length == 1 ? "" : "s");
   }
 
   /** Matching with the prefilters off (every rule evaluated in full), for tests. */

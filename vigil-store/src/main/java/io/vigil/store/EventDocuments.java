@@ -184,14 +184,24 @@ final class EventDocuments {
    * Lucene's term limit.
    */
   static BytesRef keywordTerm(String path, String lowered) {
-    BytesRef b = new BytesRef(path + PATH_END + lowered.substring(0, keywordEnd(lowered)));
+    BytesRef b =
+        new BytesRef(keywordPath(path) + PATH_END + lowered.substring(0, keywordEnd(lowered)));
     b.length = TermStream.cutLength(b.bytes, b.offset, b.length);
     return b;
   }
 
   /** The prefix of the {@link #KEYWORDS} terms of {@code path}: its UTF-8 and a 0 byte. */
   static BytesRef keywordPrefix(String path) {
-    return new BytesRef(path + PATH_END);
+    return new BytesRef(keywordPath(path) + PATH_END);
+  }
+
+  /**
+   * A path as its {@link #KEYWORDS} terms spell it: a key holding the separator {@link #PATH_END}
+   * (only hostile JSON does) has it replaced by U+FFFD, so that no key can spell another path's
+   * value; the index and every query build their terms through here.
+   */
+  static String keywordPath(String path) {
+    return path.indexOf(PATH_END) < 0 ? path : path.replace(PATH_END, '\uFFFD');
   }
 
   /** The end of the part of {@code value} matched as a keyword: {@link #MAX_KEYWORD_CHARS}. */
@@ -268,11 +278,8 @@ final class EventDocuments {
     }
     TermStream keywords = streams.keywords;
     keywords.beginTerm();
-    if (path.indexOf(PATH_END) >= 0) {
-      // a key holding the separator (only hostile JSON does) must not spell another path's value
-      path = path.replace(PATH_END, '\uFFFD');
-    }
-    keywords.append(path, 0, path.length(), false);
+    String kwPath = keywordPath(path);
+    keywords.append(kwPath, 0, kwPath.length(), false);
     keywords.appendByte((byte) 0);
     keywords.append(value, 0, keywordEnd(value), true);
     keywords.endTerm();

@@ -245,7 +245,7 @@ final class StoreQueryParser extends QueryParser {
 
   /** The text before a path's values in {@link EventDocuments#KEYWORDS} terms. */
   private static String pathPrefix(String path) {
-    return path + EventDocuments.PATH_END;
+    return EventDocuments.keywordPath(path) + EventDocuments.PATH_END;
   }
 
   /** {@code path:value}: the term {@code path\0value} (the value lowercased by the analyzer). */
@@ -268,7 +268,7 @@ final class StoreQueryParser extends QueryParser {
     if (internal(t.field())) {
       return super.newWildcardQuery(t);
     }
-    String path = t.field();
+    String path = EventDocuments.keywordPath(t.field());
     if (t.text().equals("*")) {
       return new PrefixQuery(new Term(EventDocuments.KEYWORDS, pathPrefix(path)));
     }
@@ -345,7 +345,10 @@ final class StoreQueryParser extends QueryParser {
     }
     String prefix = pathPrefix(field);
     String lower = part1 == null ? prefix : prefix + part1;
-    String upper = part2 == null ? field + (char) (EventDocuments.PATH_END + 1) : prefix + part2;
+    String upper =
+        part2 == null
+            ? EventDocuments.keywordPath(field) + (char) (EventDocuments.PATH_END + 1)
+            : prefix + part2;
     return TermRangeQuery.newStringRange(
         EventDocuments.KEYWORDS,
         lower,
