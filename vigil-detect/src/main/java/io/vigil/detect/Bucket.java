@@ -17,6 +17,13 @@ import java.util.Map;
 final class Bucket {
   final RuleLoader.Compiled[] rules;
   final int words;
+  // Words of the rule bits and the test bits after them (see answers).
+  final int allWords;
+  // Per field item id (from answersFrom): the bit of each of its tests, -1 when not answered, or
+  // null when the automata answer none of them.
+  final int[][] answers;
+  final int answersFrom;
+  private final int answered;
   private final Field[] fields;
   // Per field: its NeedleAutomata (exact/prefix, reversed suffix, substring), kept as two arrays.
   private final FieldAutomaton[][] automata;
@@ -83,6 +90,65 @@ final class Bucket {
               .sorted()
               .toArray();
     }
+    // The string tests the field automata can answer as they read a value: each gets a bit after
+    // the rule bits, set when its needle is found, and a test on that field then reads its bit
+    // instead of searching the value again (filters included, which are never atoms).
+    List<Cond.FieldMatch> items = new ArrayList<>();
+    for (RuleLoader.Compiled c : rules) {
+      collectItems(c.cond, items);
+    }
+    Map<Field, Map<String, Integer>> testBits = new java.util.HashMap<>();
+    Map<Field, Boolean> skippable = new java.util.HashMap<>();
+    Map<Integer, int[]> answerOf = new java.util.HashMap<>();
+    int next = words << 6;
+    int lo = Integer.MAX_VALUE;
+    int hi = Integer.MIN_VALUE;
+    for (Cond.FieldMatch item : items) {
+      Map<String, List<Integer>> m = needles.get(item.field());
+      if (m == null || answerOf.containsKey(item.id())) {
+        continue;
+      }
+      ValueTest[] tests = item.tests();
+      int[] bitOf = null;
+      for (int i = 0; i < tests.length; i++) {
+        if (!StrIndex.indexable(tests[i])) {
+          continue;
+        }
+        ValueTest.Str t = (ValueTest.Str) tests[i];
+        String text = needleText(t);
+        if (t.kind() == ValueTest.Str.Kind.CONTAINS) {
+          Boolean skip = skippable.computeIfAbsent(item.field(), f -> insideSkippable(m));
+          // no substring automaton (a new pass over every value), or one with a shift table
+          // that this needle would take away: the test stays a search of its own
+          if (skip == null || (skip && !skipsWith(text))) {
+            continue;
+          }
+        }
+        Map<String, Integer> own =
+            testBits.computeIfAbsent(item.field(), f -> new java.util.HashMap<>());
+        Integer bit = own.get(text);
+        if (bit == null) {
+          bit = next++;
+          own.put(text, bit);
+          m.computeIfAbsent(text, x -> new ArrayList<>()).add(bit);
+        }
+        if (bitOf == null) {
+          bitOf = new int[tests.length];
+          Arrays.fill(bitOf, -1);
+        }
+        bitOf[i] = bit;
+      }
+      if (bitOf != null) {
+        answerOf.put(item.id(), bitOf);
+        lo = Math.min(lo, item.id());
+        hi = Math.max(hi, item.id());
+      }
+    }
+    allWords = Math.max(words, (next + 63) >>> 6);
+    answersFrom = answerOf.isEmpty() ? 0 : lo;
+    answers = new int[answerOf.isEmpty() ? 0 : hi - lo + 1][];
+    answerOf.forEach((id, bitOf) -> answers[id - answersFrom] = bitOf);
+    answered = answerOf.size();
     fields = needles.keySet().toArray(Field[]::new);
     automata = new FieldAutomaton[fields.length][];
     reversed = new boolean[fields.length][];
@@ -99,6 +165,53 @@ final class Bucket {
     alwaysNeeds = needs.toArray(Field[][]::new);
     directRules = direct.stream().mapToInt(Integer::intValue).toArray();
     directAtoms = directs.toArray(Cond[][]::new);
+  }
+
+  /** Every field item of a condition tree. */
+  private static void collectItems(Cond c, List<Cond.FieldMatch> out) {
+    switch (c) {
+      case Cond.FieldMatch f -> out.add(f);
+      case Cond.And a -> {
+        for (Cond p : a.parts()) {
+          collectItems(p, out);
+        }
+      }
+      case Cond.Or o -> {
+        for (Cond p : o.parts()) {
+          collectItems(p, out);
+        }
+      }
+      case Cond.Not n -> collectItems(n.inner(), out);
+      case Cond.Named n -> collectItems(n.inner(), out);
+      default -> {}
+    }
+  }
+
+  /**
+   * Of a field's atom needles: null when none is a substring needle (the field has no substring
+   * automaton), else whether they all allow the automaton's shift table.
+   */
+  private static Boolean insideSkippable(Map<String, List<Integer>> needles) {
+    Boolean skip = null;
+    for (String n : needles.keySet()) {
+      if (n.charAt(0) != FieldAutomaton.BEGIN && n.charAt(n.length() - 1) != FieldAutomaton.END) {
+        skip = (skip == null || skip) && skipsWith(n);
+      }
+    }
+    return skip;
+  }
+
+  /** Whether a substring needle keeps a shift table: ASCII, at least SKIP_MIN characters. */
+  private static boolean skipsWith(String needle) {
+    if (needle.length() < FieldAutomaton.SKIP_MIN) {
+      return false;
+    }
+    for (int i = 0; i < needle.length(); i++) {
+      if (needle.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Map<String, int[]> freeze(Map<String, List<Integer>> m) {
@@ -155,11 +268,11 @@ final class Bucket {
       if (v instanceof String s && s.length() <= ValueMemo.MAX_LENGTH && memo.on()) {
         int[] known = memo.get(s);
         if (known == null) {
-          long[] own = ctx.memoBits(words);
+          long[] own = ctx.memoBits(allWords);
           for (int i = 0; i < as.length; i++) {
             as[i].scan(s, reversed[f][i], own);
           }
-          known = ctx.setBits(own, words);
+          known = ctx.setBits(own, allWords);
           memo.put(s, known);
         }
         for (int r : known) {
@@ -272,6 +385,8 @@ final class Bucket {
         + " with direct atoms, "
         + keywordRules.length
         + " with keyword atoms, "
+        + answered
+        + " field items answered by the automata, "
         + states
         + " automaton states ("
         + bytes / 1024
@@ -279,7 +394,14 @@ final class Bucket {
         + (keywordScanner == null ? "" : "\n      keyword anchors: " + keywordScanner.describe())
         + "\n      value memos (hits/lookups of the trial): "
         + java.util.stream.IntStream.range(0, fields.length)
-            .mapToObj(f -> fields[f].name + " " + memos[f].stats())
+            .mapToObj(
+                f ->
+                    fields[f].name
+                        + " "
+                        + memos[f].stats()
+                        + java.util.Arrays.stream(automata[f])
+                            .map(FieldAutomaton::describe)
+                            .toList())
             .collect(java.util.stream.Collectors.joining(", "))
         + java.util.Arrays.stream(alwaysRules)
             .mapToObj(

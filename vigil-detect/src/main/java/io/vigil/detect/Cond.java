@@ -66,8 +66,13 @@ sealed interface Cond {
       boolean neq,
       boolean acceptsMissing,
       String op,
-      StrIndex index)
+      StrIndex index,
+      int id)
       implements Cond {
+    // Ids of field items, unique in this JVM: a bucket finds its answers for an item by its id.
+    private static final java.util.concurrent.atomic.AtomicInteger IDS =
+        new java.util.concurrent.atomic.AtomicInteger();
+
     FieldMatch(
         Field field,
         ValueTest[] tests,
@@ -76,6 +81,17 @@ sealed interface Cond {
         boolean acceptsMissing,
         String op) {
       this(field, tests, all, neq, acceptsMissing, op, StrIndex.of(tests, all));
+    }
+
+    FieldMatch(
+        Field field,
+        ValueTest[] tests,
+        boolean all,
+        boolean neq,
+        boolean acceptsMissing,
+        String op,
+        StrIndex index) {
+      this(field, tests, all, neq, acceptsMissing, op, index, IDS.getAndIncrement());
     }
 
     @Override
@@ -89,10 +105,17 @@ sealed interface Cond {
     }
 
     boolean matches(Object v, int slot, MatchContext ctx) {
-      if (index != null && v instanceof String s) {
-        Boolean m = index.matches(s, slot, ctx);
-        if (m != null) {
-          return m;
+      if (v instanceof String s) {
+        int[][] answers = ctx.answers;
+        int k = id - ctx.answersFrom;
+        if (answers != null && k >= 0 && k < answers.length && answers[k] != null) {
+          return answered(answers[k], s, slot, ctx);
+        }
+        if (index != null) {
+          Boolean m = index.matches(s, slot, ctx);
+          if (m != null) {
+            return m;
+          }
         }
       }
       if (all) {
@@ -109,6 +132,22 @@ sealed interface Cond {
         }
       }
       return false;
+    }
+
+    /**
+     * The tests on a string value the bucket's automata already read: a test with a bit (its needle
+     * was found in the value) is answered by that bit, the others are evaluated.
+     */
+    private boolean answered(int[] bitOf, String s, int slot, MatchContext ctx) {
+      long[] bits = ctx.answerBits;
+      for (int i = 0; i < tests.length; i++) {
+        int b = bitOf[i];
+        boolean m = b >= 0 ? (bits[b >>> 6] & (1L << b)) != 0 : tests[i].test(s, slot, ctx);
+        if (m != all) {
+          return m;
+        }
+      }
+      return all;
     }
 
     private static boolean one(ValueTest t, Object v, int slot, MatchContext ctx) {

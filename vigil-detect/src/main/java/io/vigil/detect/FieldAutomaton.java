@@ -2,7 +2,6 @@ package io.vigil.detect;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -117,44 +116,66 @@ final class FieldAutomaton {
     endClass = k++;
     classes = k;
 
-    // Trie, built with growable per-state child maps.
-    List<Map<Integer, Integer>> kids = new ArrayList<>();
-    List<List<int[]>> own = new ArrayList<>();
-    kids.add(new LinkedHashMap<>());
-    own.add(new ArrayList<>());
+    // Trie: the children of all states in one open-addressing table keyed by (state, class);
+    // each state keeps its parent and the class of the edge from it, and the marks of the needle
+    // ending there (needles are distinct, so at most one).
+    int total = 1;
+    for (String n : needles.keySet()) {
+      total += n.length();
+    }
+    int cap = Integer.highestOneBit(Math.max(16, total * 2)) << 1;
+    long[] keys = new long[cap]; // (state << 32 | class) + 1; 0: empty
+    int[] vals = new int[cap];
+    int[] parent = new int[total];
+    int[] edge = new int[total];
+    int[][] own = new int[total][];
+    int count = 1;
     for (Map.Entry<String, int[]> e : needles.entrySet()) {
       String n = e.getKey();
       int s = 0;
       for (int i = 0; i < n.length(); i++) {
         int cls = classOfLower(n.charAt(i));
-        Integer t = kids.get(s).get(cls);
-        if (t == null) {
-          t = kids.size();
-          kids.get(s).put(cls, t);
-          kids.add(new LinkedHashMap<>());
-          own.add(new ArrayList<>());
+        long key = (((long) s << 32) | cls) + 1;
+        int h = (int) mix(key) & (cap - 1);
+        while (keys[h] != 0 && keys[h] != key) {
+          h = (h + 1) & (cap - 1);
         }
-        s = t;
+        if (keys[h] == 0) {
+          keys[h] = key;
+          vals[h] = count;
+          parent[count] = s;
+          edge[count] = cls;
+          count++;
+        }
+        s = vals[h];
       }
-      own.get(s).add(e.getValue());
+      own[s] = e.getValue();
     }
-    states = kids.size();
+    states = count;
+    int[] fanout = new int[states];
+    for (int t = 1; t < states; t++) {
+      fanout[parent[t]]++;
+    }
     childClass = new int[states][];
     childState = new int[states][];
     for (int s = 0; s < states; s++) {
-      Map<Integer, Integer> m = kids.get(s);
-      int[] cs = new int[m.size()];
-      int k2 = 0;
-      for (Integer c : m.keySet()) {
-        cs[k2++] = c;
+      childClass[s] = fanout[s] == 0 ? NONE : new int[fanout[s]];
+      childState[s] = fanout[s] == 0 ? NONE : new int[fanout[s]];
+      fanout[s] = 0;
+    }
+    for (int t = 1; t < states; t++) {
+      int p = parent[t];
+      // insertion by class: children stay sorted
+      int[] cs = childClass[p];
+      int[] ts = childState[p];
+      int j = fanout[p]++;
+      while (j > 0 && cs[j - 1] > edge[t]) {
+        cs[j] = cs[j - 1];
+        ts[j] = ts[j - 1];
+        j--;
       }
-      Arrays.sort(cs);
-      int[] ts = new int[cs.length];
-      for (int i = 0; i < cs.length; i++) {
-        ts[i] = m.get(cs[i]);
-      }
-      childClass[s] = cs;
-      childState[s] = ts;
+      cs[j] = edge[t];
+      ts[j] = t;
     }
     // Breadth-first order: failure links, merged marks, dense rows for the first states.
     fail = new int[states];
@@ -235,9 +256,9 @@ final class FieldAutomaton {
       int s = order[i];
       if (s != 0) {
         // fail[s] was set when its parent was visited
-        marks[s] = merge(own.get(s), marks[fail[s]]);
+        marks[s] = merge(own[s], marks[fail[s]]);
       } else {
-        marks[s] = merge(own.get(s), NONE);
+        marks[s] = merge(own[s], NONE);
       }
       if (i < denseStates) {
         row[s] = i * classes;
@@ -293,20 +314,26 @@ final class FieldAutomaton {
     return true;
   }
 
-  private static int[] merge(List<int[]> own, int[] inherited) {
-    if (own.isEmpty()) {
+  /** The own marks (any order, maybe repeated) and the inherited ones (ascending), ascending. */
+  private static int[] merge(int[] own, int[] inherited) {
+    if (own == null || own.length == 0) {
       return inherited;
     }
-    TreeSet<Integer> all = new TreeSet<>();
-    for (int[] o : own) {
-      for (int r : o) {
-        all.add(r);
+    int[] all = Arrays.copyOf(own, own.length + inherited.length);
+    System.arraycopy(inherited, 0, all, own.length, inherited.length);
+    Arrays.sort(all);
+    int n = 0;
+    for (int i = 0; i < all.length; i++) {
+      if (n == 0 || all[n - 1] != all[i]) {
+        all[n++] = all[i];
       }
     }
-    for (int r : inherited) {
-      all.add(r);
-    }
-    return all.stream().mapToInt(Integer::intValue).toArray();
+    return n == all.length ? all : Arrays.copyOf(all, n);
+  }
+
+  private static long mix(long k) {
+    k *= 0x9E3779B97F4A7C15L;
+    return k ^ (k >>> 29);
   }
 
   private int step(int s, int cls) {
@@ -345,6 +372,14 @@ final class FieldAutomaton {
 
   int states() {
     return states;
+  }
+
+  /** For measurements: size, table kind and how the scan skips. */
+  String describe() {
+    return states
+        + (dfa != null ? " dense" : " sparse")
+        + (anchored ? " anchored" : "")
+        + (skip != null ? " shift " + window : pairs != null ? " pairs" : "");
   }
 
   /** Approximate heap of the tables in bytes, for measurements. */

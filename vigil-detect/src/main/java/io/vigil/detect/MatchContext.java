@@ -56,6 +56,15 @@ final class MatchContext {
     return bits;
   }
 
+  /**
+   * While a bucket's candidates are evaluated: per field item id (from {@link #answersFrom}), the
+   * bit of each of its tests in {@link #answerBits} (-1: evaluate it), or null; null outside.
+   */
+  int[][] answers;
+
+  int answersFrom;
+  long[] answerBits;
+
   private long[] memoBits = new long[0];
 
   /** A cleared bit set of at least the given number of words, for one field's marks. */

@@ -371,9 +371,12 @@ public final class RuleSet {
       if (rs.length == 0) {
         return NONE;
       }
-      long[] bits = ctx.bucketBits(bucket.words);
+      long[] bits = ctx.bucketBits(bucket.allWords);
       bucket.candidates(ctx, bits);
       List<Detection> out = NONE;
+      ctx.answers = bucket.answers;
+      ctx.answersFrom = bucket.answersFrom;
+      ctx.answerBits = bits;
       for (int w = 0; w < bucket.words; w++) {
         long word = bits[w];
         while (word != 0) {
@@ -390,6 +393,8 @@ public final class RuleSet {
       }
       return out == NONE ? NONE : Collections.unmodifiableList(out);
     } finally {
+      ctx.answers = null;
+      ctx.answerBits = null;
       ctx.event = null;
     }
   }
@@ -415,7 +420,7 @@ public final class RuleSet {
     MatchContext ctx = begin(event);
     try {
       Bucket bucket = route(ctx);
-      long[] bits = ctx.bucketBits(bucket.words);
+      long[] bits = ctx.bucketBits(bucket.allWords);
       bucket.candidates(ctx, bits);
       int n = 0;
       for (int w = 0; w < bucket.words; w++) {

@@ -49,7 +49,8 @@ final class StrIndex {
     return n >= MIN_TESTS ? new StrIndex(tests) : null;
   }
 
-  private static boolean indexable(ValueTest t) {
+  /** A case-insensitive exact, prefix, suffix or substring test: what an automaton answers. */
+  static boolean indexable(ValueTest t) {
     return t instanceof ValueTest.Str s
         && !s.cased()
         && s.kind() != ValueTest.Str.Kind.GLOB

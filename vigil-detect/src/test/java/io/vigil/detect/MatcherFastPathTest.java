@@ -374,9 +374,48 @@ class MatcherFastPathTest {
       }
       String text = json.append('}').toString();
       long expected = keywordMarks(text, needles);
-      assertThat(expected).as(text).isNotNegative();
+      assertThat(expected).as(text).isNotNegative().isEqualTo(referenceMarks(text, needles));
       assertThat(keywordMarksFromBytes(text, needles)).as(text).isEqualTo(expected);
     }
+  }
+
+  /** The needles (JSON-spelt) that occur in the text ignoring ASCII case, the slow way. */
+  private static long referenceMarks(String json, String... needles) {
+    StringBuilder folded = new StringBuilder();
+    for (char c : json.toCharArray()) {
+      folded.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+    }
+    long marks = 0;
+    for (int i = 0; i < needles.length; i++) {
+      String spelt = needles[i].replace("\\", "\\\\").replace("\"", "\\\"");
+      if (folded.indexOf(spelt) >= 0) {
+        marks |= 1L << i;
+      }
+    }
+    return marks;
+  }
+
+  @Test
+  void keywordScan_needlesSharingAnchors_foundInEitherCase() {
+    // many needles on a few anchors (the mimikatz keyword rule's shape), in either case
+    String[] needles = {
+      "dpapi::masterkey",
+      "kerberos::ptt",
+      "sekurlsa::",
+      "eo.oe.kiwi",
+      "gentilkiwi.com",
+      "kiwi legit printer",
+      "mimidrv.sys",
+      "\\mimilib.dll",
+      "kali"
+    };
+    String text =
+        "{\"a\":\"KERBEROS::PTT and Sekurlsa::logonpasswords\",\"b\":\"C:\\\\x\\\\MIMILIB.dll\","
+            + "\"c\":\"http://GentilKiwi.com kiwikiwi legit printer\",\"k\":\"kal\"}";
+    assertThat(keywordMarks(text, needles))
+        .isEqualTo(referenceMarks(text, needles))
+        .isEqualTo(0b010110110L);
+    assertThat(keywordMarksFromBytes(text, needles)).isEqualTo(0b010110110L);
   }
 
   @Test

@@ -217,6 +217,88 @@ class RuleSetTest {
   }
 
   @Test
+  void match_filtersOnIndexedFields_answeredByTheAutomata_sameAsEvaluatingThem()
+      throws IOException {
+    // filters (never atoms) of every kind on fields the bucket's automata read anyway: their
+    // tests are answered by bits the scan sets, except a cased test and short substrings
+    write(
+        "p.yml",
+        rule(
+            "ps",
+            """
+              sel:
+                CommandLine|contains: 'powershell'
+              filter_sub:
+                CommandLine|contains:
+                  - '\\windows\\temp\\'
+                  - 'bypass'
+                  - '-ep'
+              filter_end:
+                CommandLine|endswith: '.ps1'
+              filter_start:
+                CommandLine|startswith: 'C:\\Tools\\'
+              filter_cased:
+                CommandLine|contains|cased: 'IEX'
+              condition: sel and not 1 of filter_*
+            """));
+    write(
+        "c.yml",
+        rule(
+            "cmd",
+            """
+              sel:
+                Image|endswith: '\\cmd.exe'
+              filter:
+                Image|contains: '\\temp\\'
+              filter_exact:
+                Image: 'C:\\Windows\\System32\\cmd.exe'
+              condition: sel and not 1 of filter*
+            """));
+    write(
+        "a.yml",
+        rule(
+            "all",
+            """
+              sel:
+                CommandLine|contains|all:
+                  - 'invoke'
+                  - 'downloadstring'
+              condition: sel
+            """));
+    RuleSet rules = RuleSet.load(List.of(dir), LoadOptions.defaults()).ruleSet();
+    String head = "{\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",";
+    Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+    expected.put("\"CommandLine\":\"PowerShell -w hidden\"}", List.of("ps"));
+    expected.put("\"CommandLine\":\"powershell C:\\\\WINDOWS\\\\Temp\\\\x\"}", List.of());
+    expected.put("\"CommandLine\":\"powershell -EP Bypass\"}", List.of());
+    expected.put("\"CommandLine\":\"powershell -ep x\"}", List.of());
+    expected.put("\"CommandLine\":\"powershell run.PS1\"}", List.of());
+    expected.put("\"CommandLine\":\"c:\\\\tools\\\\powershell\"}", List.of());
+    expected.put("\"CommandLine\":\"powershell IEX(x)\"}", List.of());
+    expected.put("\"CommandLine\":\"powershell iex(x)\"}", List.of("ps"));
+    expected.put("\"CommandLine\":[\"powershell\",\"bypass\"]}", List.of());
+    expected.put("\"CommandLine\":\"Invoke-X; DownloadString(u)\"}", List.of("all"));
+    expected.put("\"CommandLine\":\"Invoke-X\"}", List.of());
+    expected.put("\"Image\":\"C:\\\\x\\\\cmd.exe\"}", List.of("cmd"));
+    expected.put("\"Image\":\"C:\\\\Temp\\\\cmd.exe\"}", List.of());
+    expected.put("\"Image\":\"c:\\\\windows\\\\system32\\\\CMD.EXE\"}", List.of());
+    expected.put("\"Image\":\"c:\\\\windows\\\\system32\\\\CMD.EXE \"}", List.of());
+    for (Map.Entry<String, List<String>> c : expected.entrySet()) {
+      Event e = event(rules, head + c.getKey());
+      // twice: the second time, the field's values come from the bucket's memo
+      for (int round = 0; round < 2; round++) {
+        List<String> fired = rules.match(e).stream().map(d -> d.rule().id()).toList();
+        assertThat(fired).as(c.getKey()).isEqualTo(c.getValue());
+        assertThat(rules.matchNaive(e).stream().map(d -> d.rule().id()).toList())
+            .as(c.getKey())
+            .isEqualTo(fired);
+      }
+    }
+    assertThat(rules.indexStats())
+        .containsPattern("[1-9][0-9]* field items answered by the automata");
+  }
+
+  @Test
   void match_eventFromAnotherSchema_stillMatches() throws IOException {
     write("m.yml", rule("other", "  sel:\n    Image|endswith: '\\cmd.exe'\n  condition: sel\n"));
     RuleSet rules = RuleSet.load(List.of(dir), LoadOptions.defaults()).ruleSet();
