@@ -42,8 +42,10 @@ final class FieldAutomaton {
   private int[] row;
   private int[] delta;
   private int[] fail;
-  private int[][] childClass;
-  private int[][] childState;
+  // Sparse children of all states, sorted by class: those of state s at [first[s], first[s + 1]).
+  private int[] first;
+  private int[] childClass;
+  private int[] childState;
   private final int[][] marks;
   private final int states;
   // When every state fits in dense rows: transitions by (state << shift | class), giving the
@@ -156,26 +158,25 @@ final class FieldAutomaton {
     for (int t = 1; t < states; t++) {
       fanout[parent[t]]++;
     }
-    childClass = new int[states][];
-    childState = new int[states][];
+    first = new int[states + 1];
     for (int s = 0; s < states; s++) {
-      childClass[s] = fanout[s] == 0 ? NONE : new int[fanout[s]];
-      childState[s] = fanout[s] == 0 ? NONE : new int[fanout[s]];
+      first[s + 1] = first[s] + fanout[s];
       fanout[s] = 0;
     }
+    childClass = new int[states - 1];
+    childState = new int[states - 1];
     for (int t = 1; t < states; t++) {
       int p = parent[t];
       // insertion by class: children stay sorted
-      int[] cs = childClass[p];
-      int[] ts = childState[p];
-      int j = fanout[p]++;
-      while (j > 0 && cs[j - 1] > edge[t]) {
-        cs[j] = cs[j - 1];
-        ts[j] = ts[j - 1];
+      int lo = first[p];
+      int j = lo + fanout[p]++;
+      while (j > lo && childClass[j - 1] > edge[t]) {
+        childClass[j] = childClass[j - 1];
+        childState[j] = childState[j - 1];
         j--;
       }
-      cs[j] = edge[t];
-      ts[j] = t;
+      childClass[j] = edge[t];
+      childState[j] = t;
     }
     // Breadth-first order: failure links, merged marks, dense rows for the first states.
     fail = new int[states];
@@ -185,8 +186,8 @@ final class FieldAutomaton {
     // order doubles as the queue: states are appended as their parents are taken
     int n = 1;
     for (int head = 0; head < n; head++) {
-      for (int t : childState[order[head]]) {
-        order[n++] = t;
+      for (int j = first[order[head]]; j < first[order[head] + 1]; j++) {
+        order[n++] = childState[j];
       }
     }
     boolean allAnchored = !needles.isEmpty();
@@ -263,9 +264,9 @@ final class FieldAutomaton {
       if (i < denseStates) {
         row[s] = i * classes;
       }
-      for (int j = 0; j < childClass[s].length; j++) {
-        int t = childState[s][j];
-        fail[t] = s == 0 ? 0 : step(fail[s], childClass[s][j]);
+      for (int j = first[s]; j < first[s + 1]; j++) {
+        int t = childState[j];
+        fail[t] = s == 0 ? 0 : step(fail[s], childClass[j]);
       }
       if (row[s] >= 0) {
         // the failure state comes earlier in breadth-first order, so its row is dense and done:
@@ -274,8 +275,8 @@ final class FieldAutomaton {
         if (s != 0) {
           System.arraycopy(delta, row[fail[s]], delta, base, classes);
         }
-        for (int j = 0; j < childClass[s].length; j++) {
-          delta[base + childClass[s][j]] = childState[s][j];
+        for (int j = first[s]; j < first[s + 1]; j++) {
+          delta[base + childClass[j]] = childState[j];
         }
       }
     }
@@ -297,6 +298,7 @@ final class FieldAutomaton {
       delta = null;
       row = null;
       fail = null;
+      first = null;
       childClass = null;
       childState = null;
     } else {
@@ -342,10 +344,10 @@ final class FieldAutomaton {
       if (r >= 0) {
         return delta[r + cls];
       }
-      int[] cs = childClass[s];
-      for (int i = 0; i < cs.length; i++) {
+      int[] cs = childClass;
+      for (int i = first[s], end = first[s + 1]; i < end; i++) {
         if (cs[i] == cls) {
-          return childState[s][i];
+          return childState[i];
         }
         if (cs[i] > cls) {
           break;
@@ -384,9 +386,11 @@ final class FieldAutomaton {
 
   /** Approximate heap of the tables in bytes, for measurements. */
   long bytes() {
-    long b = dfa != null ? dfa.length * 4L + states : delta.length * 4L + states * 12L;
+    long b = dfa != null ? dfa.length * 4L + states : delta.length * 4L + states * 16L;
+    if (childClass != null) {
+      b += childClass.length * 8L;
+    }
     for (int s = 0; s < states; s++) {
-      b += childClass == null ? 0 : childClass[s].length * 8L + 32;
       b += marks[s].length == 0 ? 0 : marks[s].length * 4L + 16;
     }
     return b;
