@@ -80,18 +80,15 @@ sealed interface Cond {
         boolean neq,
         boolean acceptsMissing,
         String op) {
-      this(field, tests, all, neq, acceptsMissing, op, StrIndex.of(tests, all));
-    }
-
-    FieldMatch(
-        Field field,
-        ValueTest[] tests,
-        boolean all,
-        boolean neq,
-        boolean acceptsMissing,
-        String op,
-        StrIndex index) {
-      this(field, tests, all, neq, acceptsMissing, op, index, IDS.getAndIncrement());
+      this(
+          field,
+          tests,
+          all,
+          neq,
+          acceptsMissing,
+          op,
+          StrIndex.of(tests, all),
+          IDS.getAndIncrement());
     }
 
     @Override

@@ -557,7 +557,7 @@ class MatcherFastPathTest {
       }
       ValueTest[] ts = tests.toArray(ValueTest[]::new);
       Cond.FieldMatch indexed = new Cond.FieldMatch(null, ts, false, false, false, "f");
-      Cond.FieldMatch plain = new Cond.FieldMatch(null, ts, false, false, false, "f", null);
+      Cond.FieldMatch plain = new Cond.FieldMatch(null, ts, false, false, false, "f", null, -1);
       MatchContext ctx = new MatchContext();
       for (int v = 0; v < 40; v++) {
         StringBuilder sb = new StringBuilder();
