@@ -95,7 +95,13 @@ final class Bucket {
     // instead of searching the value again (filters included, which are never atoms).
     List<Cond.FieldMatch> items = new ArrayList<>();
     for (RuleLoader.Compiled c : rules) {
-      collectItems(c.cond, items);
+      Cond.forEachLeaf(
+          c.cond,
+          leaf -> {
+            if (leaf instanceof Cond.FieldMatch f) {
+              items.add(f);
+            }
+          });
     }
     Map<Field, Map<String, Integer>> testBits = new java.util.HashMap<>();
     Map<Field, Boolean> skippable = new java.util.HashMap<>();
@@ -165,26 +171,6 @@ final class Bucket {
     alwaysNeeds = needs.toArray(Field[][]::new);
     directRules = direct.stream().mapToInt(Integer::intValue).toArray();
     directAtoms = directs.toArray(Cond[][]::new);
-  }
-
-  /** Every field item of a condition tree. */
-  private static void collectItems(Cond c, List<Cond.FieldMatch> out) {
-    switch (c) {
-      case Cond.FieldMatch f -> out.add(f);
-      case Cond.And a -> {
-        for (Cond p : a.parts()) {
-          collectItems(p, out);
-        }
-      }
-      case Cond.Or o -> {
-        for (Cond p : o.parts()) {
-          collectItems(p, out);
-        }
-      }
-      case Cond.Not n -> collectItems(n.inner(), out);
-      case Cond.Named n -> collectItems(n.inner(), out);
-      default -> {}
-    }
   }
 
   /**

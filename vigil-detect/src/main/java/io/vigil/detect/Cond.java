@@ -8,6 +8,25 @@ sealed interface Cond {
 
   Cond TRUE = new Const(true);
 
+  /** Visits every leaf of a tree (each node that is not And, Or, Not or Named), depth first. */
+  static void forEachLeaf(Cond c, java.util.function.Consumer<Cond> visit) {
+    switch (c) {
+      case And a -> {
+        for (Cond p : a.parts()) {
+          forEachLeaf(p, visit);
+        }
+      }
+      case Or o -> {
+        for (Cond p : o.parts()) {
+          forEachLeaf(p, visit);
+        }
+      }
+      case Not n -> forEachLeaf(n.inner(), visit);
+      case Named n -> forEachLeaf(n.inner(), visit);
+      default -> visit.accept(c);
+    }
+  }
+
   record Const(boolean value) implements Cond {
     @Override
     public boolean eval(MatchContext ctx) {

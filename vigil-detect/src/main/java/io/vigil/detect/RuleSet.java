@@ -305,35 +305,25 @@ public final class RuleSet {
   }
 
   private static void indexKeywords(Cond c, KeywordIndex index) {
-    switch (c) {
-      case Cond.And a -> {
-        for (Cond p : a.parts()) {
-          indexKeywords(p, index);
-        }
-      }
-      case Cond.Or o -> {
-        for (Cond p : o.parts()) {
-          indexKeywords(p, index);
-        }
-      }
-      case Cond.Not n -> indexKeywords(n.inner(), index);
-      case Cond.Named n -> indexKeywords(n.inner(), index);
-      case Cond.Keywords k -> {
-        for (int i = 0; i < k.tests().length; i++) {
-          if (k.tests()[i] instanceof ValueTest.Str s && !s.cased()) {
-            if (s.kind() == ValueTest.Str.Kind.CONTAINS) {
-              k.ids()[i] = index.add(s.needle());
-            } else {
-              String literal = longestLiteral(s.needle());
-              if (literal.length() >= 3) {
-                k.guards()[i] = index.add(literal);
+    Cond.forEachLeaf(
+        c,
+        leaf -> {
+          if (!(leaf instanceof Cond.Keywords k)) {
+            return;
+          }
+          for (int i = 0; i < k.tests().length; i++) {
+            if (k.tests()[i] instanceof ValueTest.Str s && !s.cased()) {
+              if (s.kind() == ValueTest.Str.Kind.CONTAINS) {
+                k.ids()[i] = index.add(s.needle());
+              } else {
+                String literal = longestLiteral(s.needle());
+                if (literal.length() >= 3) {
+                  k.guards()[i] = index.add(literal);
+                }
               }
             }
           }
-        }
-      }
-      default -> {}
-    }
+        });
   }
 
   /** The longest run of a pattern without wildcards. */
