@@ -104,7 +104,9 @@ final class Bucket {
           });
     }
     Map<Field, Map<String, Integer>> testBits = new java.util.HashMap<>();
-    Map<Field, Boolean> skippable = new java.util.HashMap<>();
+    // Per field: no substring automaton (null), or whether it keeps a shift table.
+    Map<Field, Boolean> shiftable = new java.util.HashMap<>();
+    needles.forEach((field, m) -> shiftable.put(field, insideShiftable(m.keySet())));
     Map<Integer, int[]> answerOf = new java.util.HashMap<>();
     int next = words << 6;
     int lo = Integer.MAX_VALUE;
@@ -123,10 +125,10 @@ final class Bucket {
         ValueTest.Str t = (ValueTest.Str) tests[i];
         String text = needleText(t);
         if (t.kind() == ValueTest.Str.Kind.CONTAINS) {
-          Boolean skip = skippable.computeIfAbsent(item.field(), f -> insideSkippable(m));
+          Boolean shift = shiftable.get(item.field());
           // no substring automaton (a new pass over every value), or one with a shift table
           // that this needle would take away: the test stays a search of its own
-          if (skip == null || (skip && !skipsWith(text))) {
+          if (shift == null || (shift && !FieldAutomaton.keepsShiftTable(text))) {
             continue;
           }
         }
@@ -175,29 +177,16 @@ final class Bucket {
 
   /**
    * Of a field's atom needles: null when none is a substring needle (the field has no substring
-   * automaton), else whether they all allow the automaton's shift table.
+   * automaton), else whether the substring automaton keeps its shift table.
    */
-  private static Boolean insideSkippable(Map<String, List<Integer>> needles) {
-    Boolean skip = null;
-    for (String n : needles.keySet()) {
+  private static Boolean insideShiftable(java.util.Set<String> needles) {
+    Boolean shift = null;
+    for (String n : needles) {
       if (n.charAt(0) != FieldAutomaton.BEGIN && n.charAt(n.length() - 1) != FieldAutomaton.END) {
-        skip = (skip == null || skip) && skipsWith(n);
+        shift = (shift == null || shift) && FieldAutomaton.keepsShiftTable(n);
       }
     }
-    return skip;
-  }
-
-  /** Whether a substring needle keeps a shift table: ASCII, at least SKIP_MIN characters. */
-  private static boolean skipsWith(String needle) {
-    if (needle.length() < FieldAutomaton.SKIP_MIN) {
-      return false;
-    }
-    for (int i = 0; i < needle.length(); i++) {
-      if (needle.charAt(i) >= 128) {
-        return false;
-      }
-    }
-    return true;
+    return shift;
   }
 
   private static Map<String, int[]> freeze(Map<String, List<Integer>> m) {

@@ -226,15 +226,12 @@ final class FieldAutomaton {
     pairs = ps;
     asciiPairStarts = asciiPairs;
     int shortest = Integer.MAX_VALUE;
-    boolean plain = asciiPairs && !needles.isEmpty();
+    boolean shiftable = !needles.isEmpty();
     for (String needle : needles.keySet()) {
       shortest = Math.min(shortest, needle.length());
-      for (int i = 0; i < needle.length() && plain; i++) {
-        char c = needle.charAt(i);
-        plain = c < 128 && c != BEGIN && c != END;
-      }
+      shiftable &= keepsShiftTable(needle);
     }
-    if (plain && shortest >= SKIP_MIN) {
+    if (shiftable) {
       int w = Math.min(shortest, 127);
       byte[] sk = new byte[128 * 128];
       Arrays.fill(sk, (byte) (w - 1));
@@ -331,6 +328,22 @@ final class FieldAutomaton {
       }
     }
     return n == all.length ? all : Arrays.copyOf(all, n);
+  }
+
+  /**
+   * Whether an automaton whose needles all pass keeps a shift table: a substring needle of ASCII
+   * only (so neither {@link #BEGIN} nor {@link #END}) and at least {@link #SKIP_MIN} characters.
+   */
+  static boolean keepsShiftTable(String needle) {
+    if (needle.length() < SKIP_MIN) {
+      return false;
+    }
+    for (int i = 0; i < needle.length(); i++) {
+      if (needle.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static long mix(long k) {

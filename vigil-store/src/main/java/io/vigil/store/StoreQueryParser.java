@@ -270,7 +270,7 @@ final class StoreQueryParser extends QueryParser {
     }
     String path = EventDocuments.keywordPath(t.field());
     if (t.text().equals("*")) {
-      return new PrefixQuery(new Term(EventDocuments.KEYWORDS, pathPrefix(path)));
+      return new PrefixQuery(new Term(EventDocuments.KEYWORDS, pathPrefix(t.field())));
     }
     StringBuilder escaped = new StringBuilder(path.length() + t.text().length() + 2);
     for (int i = 0; i < path.length(); i++) {
