@@ -23,7 +23,6 @@ final class Bucket {
   // null when the automata answer none of them.
   final int[][] answers;
   final int answersFrom;
-  private final int answered;
   private final Field[] fields;
   // Per field: its NeedleAutomata (exact/prefix, reversed suffix, substring), kept as two arrays.
   private final FieldAutomaton[][] automata;
@@ -156,7 +155,6 @@ final class Bucket {
     answersFrom = answerOf.isEmpty() ? 0 : lo;
     answers = new int[answerOf.isEmpty() ? 0 : hi - lo + 1][];
     answerOf.forEach((id, bitOf) -> answers[id - answersFrom] = bitOf);
-    answered = answerOf.size();
     fields = needles.keySet().toArray(Field[]::new);
     automata = new FieldAutomaton[fields.length][];
     reversed = new boolean[fields.length][];
@@ -360,7 +358,7 @@ final class Bucket {
         + " with direct atoms, "
         + keywordRules.length
         + " with keyword atoms, "
-        + answered
+        + Arrays.stream(answers).filter(java.util.Objects::nonNull).count()
         + " field items answered by the automata, "
         + states
         + " automaton states ("
