@@ -3,6 +3,7 @@ package io.vigil.detect;
 import io.vigil.event.Event;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,11 +103,11 @@ final class Bucket {
             }
           });
     }
-    Map<Field, Map<String, Integer>> testBits = new java.util.HashMap<>();
+    Map<Field, Map<String, Integer>> testBits = new HashMap<>();
     // Per field: no substring automaton (null), or whether it keeps a shift table.
-    Map<Field, Boolean> shiftable = new java.util.HashMap<>();
+    Map<Field, Boolean> shiftable = new HashMap<>();
     needles.forEach((field, m) -> shiftable.put(field, insideShiftable(m.keySet())));
-    Map<Integer, int[]> answerOf = new java.util.HashMap<>();
+    Map<Integer, int[]> answerOf = new HashMap<>();
     int next = words << 6;
     int lo = Integer.MAX_VALUE;
     int hi = Integer.MIN_VALUE;
@@ -131,8 +132,7 @@ final class Bucket {
             continue;
           }
         }
-        Map<String, Integer> own =
-            testBits.computeIfAbsent(item.field(), f -> new java.util.HashMap<>());
+        Map<String, Integer> own = testBits.computeIfAbsent(item.field(), f -> new HashMap<>());
         Integer bit = own.get(text);
         if (bit == null) {
           bit = next++;
@@ -372,11 +372,9 @@ final class Bucket {
                     fields[f].name
                         + " "
                         + memos[f].stats()
-                        + java.util.Arrays.stream(automata[f])
-                            .map(FieldAutomaton::describe)
-                            .toList())
+                        + Arrays.stream(automata[f]).map(FieldAutomaton::describe).toList())
             .collect(java.util.stream.Collectors.joining(", "))
-        + java.util.Arrays.stream(alwaysRules)
+        + Arrays.stream(alwaysRules)
             .mapToObj(
                 r -> "\n      always: " + rules[r].rule.logsource() + " " + rules[r].rule.title())
             .collect(java.util.stream.Collectors.joining());
